@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("saraban.web.urls")),
+    path("accounts/", include("saraban.accounts.urls")),
+    path("letters/", include("saraban.correspondence.urls")),
+]
