@@ -9,8 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from govcommon.env import env_bool, env_int, env_list, env_str, secret_key
+
+# Lets generic Django classes be subscripted at run time (UserAdmin[User]) for type checking.
+django_stubs_ext.monkeypatch()
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = SRC_DIR.parent
@@ -25,6 +29,7 @@ ALLOWED_HOSTS = env_list("SARABAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[:
 SARABAN_AGENCY_CODE = env_str("SARABAN_AGENCY_CODE", "")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +39,9 @@ INSTALLED_APPS = [
     "saraban.audit",
     "saraban.accounts",
     "saraban.correspondence",
+    "saraban.receiving",
+    "saraban.outgoing",
+    "saraban.records",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +93,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "web-login"
+LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "web-home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -122,10 +130,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     ("vendor/sarabun", REPO_DIR / "node_modules" / "@fontsource" / "sarabun"),
     ("vendor/bootstrap", REPO_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Static files are served from the finders (node_modules + app static) without a collect step.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("SARABAN_MEDIA_ROOT", str(VAR_DIR / "files")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024

@@ -6,4 +6,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("saraban.web.urls")),
     path("accounts/", include("saraban.accounts.urls")),
     path("letters/", include("saraban.correspondence.urls")),
+    path("receiving/", include("saraban.receiving.urls")),
+    path("outgoing/", include("saraban.outgoing.urls")),
+    path("records/", include("saraban.records.urls")),
 ]

@@ -1,0 +1,139 @@
+"""Writing and verifying the audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import connection, models
+from django.utils import timezone
+
+from saraban.audit.hashing import GENESIS_HASH, record_hash
+from saraban.audit.models import AuditChainHead, AuditRecord
+
+
+class _Actor(Protocol):
+    pk: Any
+
+    def get_username(self) -> str: ...
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    # Round-trip through JSON so the hash is computed over exactly what the database returns.
+    result: dict[str, Any] = json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    return result
+
+
+def audit_record(
+    *,
+    actor: _Actor | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one record. Must run inside the transaction of the state change it records."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the state change's transaction")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    payload = _jsonable(data or {})
+    actor_id = int(actor.pk) if actor is not None and actor.pk is not None else None
+    actor_name = actor.get_username() if actor is not None else ""
+    head = _locked_head()
+    created_at = timezone.now()
+    seq = head.seq + 1
+    digest = record_hash(
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:500],
+        data=payload,
+        prev_hash=head.hash,
+    )
+    record = AuditRecord.objects.create(
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:500],
+        data=payload,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    return record
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def audit_chain_verify(*, batch_size: int = 2000) -> list[ChainProblem]:
+    """Recompute every hash in order; return the problems found (empty when the chain is intact)."""
+    problems: list[ChainProblem] = []
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    for rec in _iter_records(batch_size):
+        if rec.seq != expected_seq:
+            problems.append(ChainProblem(rec.seq, f"ลำดับขาดหาย: คาดว่า {expected_seq}"))
+            expected_seq = rec.seq
+        if rec.prev_hash != prev_hash:
+            problems.append(ChainProblem(rec.seq, "ค่าแฮชก่อนหน้าไม่ตรงกับรายการก่อนหน้า"))
+        digest = record_hash(
+            seq=rec.seq,
+            created_at=rec.created_at,
+            actor_id=rec.actor_id,
+            actor_name=rec.actor_name,
+            action=rec.action,
+            object_type=rec.object_type,
+            object_id=rec.object_id,
+            summary=rec.summary,
+            data=rec.data,
+            prev_hash=rec.prev_hash,
+        )
+        if digest != rec.hash:
+            problems.append(ChainProblem(rec.seq, "เนื้อหาถูกแก้ไข: ค่าแฮชไม่ตรง"))
+        prev_hash = rec.hash
+        expected_seq += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.seq != expected_seq - 1:
+        problems.append(ChainProblem(head.seq, "รายการท้ายสุดของห่วงโซ่ถูกลบ"))
+    return problems
+
+
+def _iter_records(batch_size: int) -> Iterator[AuditRecord]:
+    last = 0
+    while True:
+        batch = list(AuditRecord.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq
+
+
+def audit_trail_for(obj: models.Model) -> models.QuerySet[AuditRecord]:
+    return AuditRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
