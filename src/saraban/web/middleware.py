@@ -45,3 +45,15 @@ class AppErrorMiddleware:
             return JsonResponse({"code": exception.code, "message": exception.message},
                                 status=exception.http_status)
         return render(request, "web/error.html", {"error": exception}, status=exception.http_status)
+
+
+class ThaiFirstMiddleware:
+    """Thai unless the user chose English (language cookie): the browser's Accept-Language is
+    ignored, because an agency's UI language is the agency's choice, not the browser's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
