@@ -12,6 +12,7 @@ import base64
 import threading
 from datetime import date, datetime
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -19,10 +20,13 @@ from lxml import etree
 from thegif import messages as m
 from thegif import ns
 from thegif.errors import (
+    CoverLetterNotPDFError,
     DigestMismatchError,
+    MissingCoverLetterError,
     SchemaViolationError,
     SizeMismatchError,
     UnknownMessageError,
+    UnknownMimeCodeError,
 )
 from thegif.xmlsafe import SpooledBinary, hardened_parser
 
@@ -32,6 +36,7 @@ _BODY_NSMAP = {"gd": ns.GD, "ram": ns.RAM}
 _local = threading.local()
 
 Binaries = dict[etree._Element, m.BinaryObject]
+BinaryResolver = Callable[[etree._Element], m.BinaryObject]
 
 
 def schema() -> etree.XMLSchema:
@@ -232,8 +237,13 @@ def build(message: m.Message) -> tuple[etree._Element, Binaries]:
 class _Reader:
     """Reads one validated body element; ``spooled`` holds file contents from ``read_xml``."""
 
-    def __init__(self, spooled: dict[etree._Element, SpooledBinary]) -> None:
+    def __init__(
+        self,
+        spooled: dict[etree._Element, SpooledBinary],
+        resolver: BinaryResolver | None = None,
+    ) -> None:
         self.spooled = spooled
+        self.resolver = resolver
 
     @staticmethod
     def child(el: etree._Element, tag: str) -> etree._Element:
@@ -262,6 +272,9 @@ class _Reader:
         declared_size = el.get("size")
         declared_sha = el.get("sha256")
         spooled = self.spooled.get(el)
+        if spooled is None and self.resolver is not None:
+            # content kept elsewhere (e.g. the hub's store): trust the recorded attributes
+            return self.resolver(el)
         if spooled is None:  # parsed without spooling (e.g. a tree built in memory)
             content = base64.b64decode((el.text or "").strip(), validate=True)
             obj = m.BinaryObject.from_bytes(content, mime_code=el.get("mimeCode", ""), file_name=el.get("fileName"))
@@ -365,12 +378,13 @@ def parse(
     spooled: dict[etree._Element, SpooledBinary] | None = None,
     *,
     check_schema: bool = True,
+    resolver: BinaryResolver | None = None,
 ) -> m.Message:
     """Validate (unless told not to) and convert a body element into its message object."""
     cls = message_class(element)
     if check_schema:
         validate(element)
-    r = _Reader(spooled or {})
+    r = _Reader(spooled or {}, resolver)
     result: Any
     if cls is m.OutboundRequest:
         item = r.item(element)
@@ -468,3 +482,27 @@ def parse(
         result = cls()
     message: m.Message = result
     return message
+
+
+def check_cover_letter_present(body: etree._Element) -> None:
+    """A letter without its cover letter gets its own fault code, before schema validation."""
+    if body.tag != ns.gd(m.OutboundRequest.ELEMENT):
+        return
+    letter = body.find(f"{ns.gd('GovernmentDocument')}/{ns.gd('CorrespondenceLetter')}")
+    if letter is not None and letter.find(ns.ram("MainLetterBinaryObject")) is None:
+        raise MissingCoverLetterError()
+
+
+def check_letter_files(letter: m.CorrespondenceLetter) -> None:
+    """The cover letter is a non-empty PDF; every file has a known mime code."""
+    main = letter.main_letter
+    if main is None or not main.size:
+        raise MissingCoverLetterError()
+    if main.mime_code != "application/pdf":
+        raise CoverLetterNotPDFError(f"หนังสือนำต้องเป็น application/pdf ไม่ใช่ {main.mime_code}")
+    with main.open() as fh:
+        if not fh.read(5).startswith(b"%PDF-"):
+            raise CoverLetterNotPDFError("เนื้อไฟล์หนังสือนำไม่ใช่ PDF")
+    for obj in letter.binaries():
+        if obj.mime_code not in m.MIME_CODES:
+            raise UnknownMimeCodeError(f"ไม่รองรับ mimeCode {obj.mime_code}")

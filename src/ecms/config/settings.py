@@ -1,0 +1,107 @@
+"""Settings of the exchange hub.
+
+One code base, three environments chosen with ``ECMS_ENVIRONMENT`` (develop | testing | production),
+as the real e-CMS 2.0 has: each has its own database, storage, allowed agencies, size limit and the
+banner shown on its pages. Everything comes from the environment with embedded defaults (SQLite and
+files under ``var/ecms/<environment>``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from govcommon.env import env_bool, env_int, env_list, env_str, secret_key
+
+SRC_DIR = Path(__file__).resolve().parents[2]
+REPO_DIR = SRC_DIR.parent
+
+ENVIRONMENTS = {
+    # environment: (banner text, banner colour)
+    "develop": ("ระบบกลางสำหรับพัฒนา (develop) – ข้อมูลทดลอง", "#0b5ed7"),
+    "testing": ("ระบบกลางสำหรับทดสอบการเชื่อมโยง (testing)", "#b35c00"),
+    "production": ("ระบบแลกเปลี่ยนหนังสือราชการกลาง (e-CMS 2.0)", "#146c43"),
+}
+ECMS_ENVIRONMENT = env_str("ECMS_ENVIRONMENT", "develop")
+if ECMS_ENVIRONMENT not in ENVIRONMENTS:
+    raise RuntimeError(f"ECMS_ENVIRONMENT must be one of {sorted(ENVIRONMENTS)}, not {ECMS_ENVIRONMENT!r}")
+ECMS_BANNER_TEXT = env_str("ECMS_BANNER_TEXT", ENVIRONMENTS[ECMS_ENVIRONMENT][0])
+ECMS_BANNER_COLOUR = env_str("ECMS_BANNER_COLOUR", ENVIRONMENTS[ECMS_ENVIRONMENT][1])
+
+VAR_DIR = Path(env_str("ECMS_VAR_DIR", str(REPO_DIR / "var" / "ecms" / ECMS_ENVIRONMENT)))
+SECRET_KEY = secret_key("ECMS_SECRET_KEY", VAR_DIR)
+DEBUG = env_bool("ECMS_DEBUG", False)
+ALLOWED_HOSTS = env_list("ECMS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+# Service address written into the WSDL; empty: taken from the request.
+ECMS_PUBLIC_URL = env_str("ECMS_PUBLIC_URL", "")
+# e-CMS organisation IDs that may use this hub (empty: every agency in the directory).
+ECMS_ALLOWED_AGENCIES = env_list("ECMS_ALLOWED_AGENCIES", [])
+# Largest request accepted, files included (the base64 text counts).
+ECMS_MAX_MESSAGE_BYTES = env_int("ECMS_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+ECMS_MAX_XML_DEPTH = env_int("ECMS_MAX_XML_DEPTH", 64)
+# Letters' files, content-addressed by SHA-256 (tmp/ holds uploads being received).
+ECMS_STORAGE_DIR = Path(env_str("ECMS_STORAGE_DIR", str(VAR_DIR / "files")))
+# How long a verified agency password is remembered in a worker (hashing is slow on purpose).
+ECMS_AUTH_CACHE_SECONDS = env_int("ECMS_AUTH_CACHE_SECONDS", 300)
+# Test hooks (crash after commit, see hub.views); refused in production by a system check.
+ECMS_TEST_HOOKS = env_bool("ECMS_TEST_HOOKS", False)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "ecms.hub",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+]
+
+ROOT_URLCONF = "ecms.config.urls"
+WSGI_APPLICATION = "ecms.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+_default_db = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+if not env_str("ECMS_DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(env_str("ECMS_DATABASE_URL", _default_db), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so that
+    # state changes are serialised without deadlock retries.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "th"
+TIME_ZONE = "Asia/Bangkok"
+USE_I18N = True
+USE_TZ = True
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("ECMS_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,32 @@
+"""Test settings: PostgreSQL when ``TEST_DATABASE_URL`` is set (database name ``ecms``), else SQLite."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+os.environ.setdefault("ECMS_SECRET_KEY", "ecms-test-secret-key-not-for-production")
+os.environ.setdefault("ECMS_ENVIRONMENT", "develop")
+
+from ecms.config.settings import *  # noqa: E402, F403
+
+_test_url = os.environ.get("TEST_DATABASE_URL", "")
+if _test_url:
+    DATABASES = {"default": dj_database_url.parse(_test_url)}
+    DATABASES["default"]["NAME"] = "ecms"
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("ECMS_TEST_SQLITE", ":memory:"),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
+        }
+    }
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ECMS_STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ecms-test-files-"))
+ECMS_PUBLIC_URL = ""
+ECMS_ALLOWED_AGENCIES: list[str] = []
