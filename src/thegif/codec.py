@@ -32,7 +32,7 @@ from thegif.xmlsafe import SpooledBinary, hardened_parser
 
 SCHEMA_DIR = Path(__file__).with_name("schema")
 SCHEMA_FILES = ("GovernmentDocument.xsd", "ReusableAggregateBusinessInformationEntity.xsd")
-_BODY_NSMAP = {"gd": ns.GD, "ram": ns.RAM}
+_BODY_NSMAP: dict[str | None, str] = {"gd": ns.GD, "ram": ns.RAM}
 _local = threading.local()
 
 Binaries = dict[etree._Element, m.BinaryObject]
@@ -152,7 +152,7 @@ def _head(root: etree._Element, process_id: str | None, process_time: datetime) 
 
 def build(message: m.Message) -> tuple[etree._Element, Binaries]:
     """The body element of ``message`` and the file elements whose content is streamed later."""
-    root = etree.Element(ns.gd(message.ELEMENT), nsmap=_BODY_NSMAP)  # type: ignore[arg-type]
+    root = etree.Element(ns.gd(message.ELEMENT), nsmap=_BODY_NSMAP)
     binaries: Binaries = {}
     match message:
         case m.OutboundRequest(item=item):

@@ -1,15 +1,15 @@
 """SOAP 1.1 envelopes with WS-Addressing, optional WS-Security UsernameToken, and faults.
 
-Writing streams: the body is built as a small tree and the files' base64 is written chunk by chunk
-from their source, so a big letter is never one big string in memory.
+Writing streams: the envelope is serialised as a small tree and the files' base64 is written chunk
+by chunk from their source, so a big letter is never one big string in memory.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -26,7 +26,7 @@ from thegif.errors import (
 from thegif.xmlsafe import Limits, ParsedXML, read_xml
 
 _B64_CHUNK = 3 * 16 * 1024  # a multiple of 3: no padding until the end
-SOAP_NSMAP: dict[str | None, str] = {"soap": ns.SOAP_ENV, "wsa": ns.WSA}
+ENVELOPE_NSMAP: dict[str | None, str] = {"soap": ns.SOAP_ENV, "wsa": ns.WSA, "gd": ns.GD, "ram": ns.RAM}
 ACTION_PREFIX = "urn:th:gov:egif:ecms:"
 
 
@@ -50,23 +50,24 @@ class UsernameToken:
     password: str = field(repr=False)
 
 
-def _stream_body(xf: Any, el: etree._Element, binaries: codec.Binaries, on_path: set[etree._Element]) -> None:
-    if el in binaries:
-        with xf.element(el.tag, dict(el.attrib)), binaries[el].open() as fh:
-            while chunk := fh.read(_B64_CHUNK):
-                xf.write(base64.b64encode(chunk).decode("ascii"))
+def _header(env: etree._Element, addressing: Addressing | None, token: UsernameToken | None) -> None:
+    if addressing is None and token is None:
         return
-    if el not in on_path:
-        xf.write(el)
-        return
-    with xf.element(el.tag, dict(el.attrib), nsmap=el.nsmap):
-        for child in el:
-            _stream_body(xf, child, binaries, on_path)
-
-
-def _write_text(xf: Any, tag: str, text: str) -> None:
-    with xf.element(tag):
-        xf.write(text)
+    header = etree.SubElement(env, ns.soap("Header"))
+    if addressing is not None:
+        for tag, value in (
+            ("Action", addressing.action),
+            ("MessageID", addressing.message_id),
+            ("RelatesTo", addressing.relates_to),
+            ("To", addressing.to),
+        ):
+            if value:
+                etree.SubElement(header, ns.wsa(tag)).text = value
+    if token is not None:
+        security = etree.SubElement(header, f"{{{ns.WSSE}}}Security", nsmap={"wsse": ns.WSSE})
+        user_token = etree.SubElement(security, f"{{{ns.WSSE}}}UsernameToken")
+        etree.SubElement(user_token, f"{{{ns.WSSE}}}Username").text = token.username
+        etree.SubElement(user_token, f"{{{ns.WSSE}}}Password").text = token.password
 
 
 def write_envelope(
@@ -77,37 +78,35 @@ def write_envelope(
     token: UsernameToken | None = None,
     check_schema: bool = False,
 ) -> None:
-    """Serialise ``message`` in a SOAP 1.1 envelope to ``out``."""
+    """Serialise ``message`` in a SOAP 1.1 envelope to ``out``.
+
+    File elements get a one-off placeholder; the serialised text is written around them and each
+    file's base64 is streamed in its place, chunk by chunk, from the file's source.
+    """
     body, binaries = codec.build(message)
     if check_schema:
         codec.validate(body)  # file elements are still empty here, which base64Binary allows
-    on_path: set[etree._Element] = set()
-    for el in binaries:
-        parent = el.getparent()
-        while parent is not None:
-            on_path.add(parent)
-            parent = parent.getparent()
-    with etree.xmlfile(out, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element(ns.soap("Envelope"), nsmap=SOAP_NSMAP):
-            if addressing is not None or token is not None:
-                with xf.element(ns.soap("Header")):
-                    if addressing is not None:
-                        if addressing.action:
-                            _write_text(xf, ns.wsa("Action"), addressing.action)
-                        if addressing.message_id:
-                            _write_text(xf, ns.wsa("MessageID"), addressing.message_id)
-                        if addressing.relates_to:
-                            _write_text(xf, ns.wsa("RelatesTo"), addressing.relates_to)
-                        if addressing.to:
-                            _write_text(xf, ns.wsa("To"), addressing.to)
-                    if token is not None:
-                        with xf.element(f"{{{ns.WSSE}}}Security", nsmap={"wsse": ns.WSSE}):
-                            with xf.element(f"{{{ns.WSSE}}}UsernameToken"):
-                                _write_text(xf, f"{{{ns.WSSE}}}Username", token.username)
-                                _write_text(xf, f"{{{ns.WSSE}}}Password", token.password)
-            with xf.element(ns.soap("Body")):
-                _stream_body(xf, body, binaries, on_path)
+    env = etree.Element(ns.soap("Envelope"), nsmap=ENVELOPE_NSMAP)
+    _header(env, addressing, token)
+    etree.SubElement(env, ns.soap("Body")).append(body)
+    nonce = uuid.uuid4().hex
+    sources: dict[bytes, m.BinaryObject] = {}
+    for index, (el, obj) in enumerate(binaries.items()):
+        placeholder = f"@@{nonce}-{index}@@"
+        el.text = placeholder
+        sources[placeholder.encode()] = obj
+    data = etree.tostring(env, xml_declaration=True, encoding="utf-8")
+    if not sources:
+        out.write(data)
+        return
+    pos = 0
+    for match in re.finditer(rb"@@" + nonce.encode() + rb"-\d+@@", data):
+        out.write(data[pos : match.start()])
+        with sources[match.group(0)].open() as fh:
+            while chunk := fh.read(_B64_CHUNK):
+                out.write(base64.b64encode(chunk))
+        pos = match.end()
+    out.write(data[pos:])
 
 
 def envelope_bytes(
@@ -225,8 +224,3 @@ def read_envelope(
         parsed.cleanup()
         raise
     return ReceivedEnvelope(message=message, body=content, addressing=addressing, token=token, parsed=parsed)
-
-
-def iter_chunks(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
-    for start in range(0, len(data), size):
-        yield data[start : start + size]
