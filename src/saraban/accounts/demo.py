@@ -36,7 +36,7 @@ DEMO_AGENCIES: dict[str, DemoAgency] = {
         name="สำนักงานปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม",
         short_name="สป.ดศ.",
         number="0100",
-        hub_code="DE0100",
+        hub_code="2101000000",
         email="saraban@a.demo.go.th",
         divisions=(
             ("กองกลาง", "กก.", "0101"),
@@ -50,7 +50,7 @@ DEMO_AGENCIES: dict[str, DemoAgency] = {
         name="กรมการปกครอง",
         short_name="ปค.",
         number="0300",
-        hub_code="MI0300",
+        hub_code="1503000000",
         email="saraban@b.demo.go.th",
         divisions=(
             ("สำนักงานเลขานุการกรม", "สลก.", "0301"),
@@ -81,7 +81,7 @@ def demo_agency_load(*, key: str, password: str = DEMO_PASSWORD) -> AgencyProfil
     orgdata_load()
     with transaction.atomic():
         ministry = Ministry.objects.get(code=spec.ministry_code)
-        ministry.ecms_id = ministry.ecms_id or spec.ministry_code
+        ministry.ecms_id = ministry.ecms_id or spec.hub_code[:2] + "00000000"
         ministry.save(update_fields=["ecms_id"])
         root = OrgUnit.objects.create(
             kind=OrgUnit.Kind.DEPARTMENT, ministry=ministry, name=spec.name, short_name=spec.short_name,
