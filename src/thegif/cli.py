@@ -17,6 +17,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -24,6 +25,7 @@ from thegif import messages as m
 from thegif.client import HubClient
 from thegif.errors import ProtocolError
 
+_BANGKOK = ZoneInfo("Asia/Bangkok")
 _MIME_BY_SUFFIX = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -91,7 +93,7 @@ def cmd_send(args: argparse.Namespace) -> Any:
         main_letter=_binary(Path(args.cover)),
         attachment_text=args.attachment_text,
         description=args.description,
-        send_date=date.today(),
+        send_date=datetime.now(_BANGKOK).date(),
         attachments=[_binary(Path(p)) for p in args.attach],
     )
     return _client(args).send_letter(letter, message_id=args.message_id)

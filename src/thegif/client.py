@@ -62,7 +62,7 @@ class HubClient:
         )
         token = soap.UsernameToken(self.username, self._password) if self.auth == "wsse" else None
         attempt = 0
-        with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, dir=self.spool_dir) as body:
+        with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, dir=self._spool_dir_str()) as body:
             soap.write_envelope(cast(IO[bytes], body), request, addressing=addressing, token=token)
             size = body.tell()
             while True:
@@ -74,6 +74,9 @@ class HubClient:
                         raise
                     attempt += 1
                     time.sleep(min(2.0**attempt * 0.1, 5.0))
+
+    def _spool_dir_str(self) -> str | None:
+        return str(self.spool_dir) if self.spool_dir is not None else None
 
     def _post(self, body: IO[bytes], size: int, operation: str, response_type: type[R]) -> R:
         headers = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lxml
 
 from thegif import messages as m
 from thegif import ns
@@ -479,7 +479,7 @@ def parse(
         ]
         result = m.OutboundStatusResponse(process_id=pid, process_time=ptime, statuses=statuses)
     else:  # the empty requests
-        result = cls()
+        result = cast(Callable[[], m.Message], cls)()
     message: m.Message = result
     return message
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lxml
 
 from thegif import codec, ns
 from thegif import messages as m

@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import functools
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lxml
 
 from thegif import codec, ns
 from thegif.messages import OPERATIONS
 from thegif.soap import ACTION_PREFIX
+from thegif.xmlsafe import hardened_parser
 
 SERVICE_NS = "urn:th:gov:egif:ecms:service:2.0"
 WSAW = "http://www.w3.org/2006/05/addressing/wsdl"
@@ -19,7 +20,7 @@ WSAW = "http://www.w3.org/2006/05/addressing/wsdl"
 def _embedded_schemas() -> tuple[etree._Element, ...]:
     out = []
     for name in codec.SCHEMA_FILES:
-        tree = etree.parse(str(codec.SCHEMA_DIR / name), codec.hardened_parser())
+        tree = etree.parse(str(codec.SCHEMA_DIR / name), hardened_parser())
         root = copy.deepcopy(tree.getroot())
         for imp in root.iterfind(f"{{{ns.XSD}}}import"):
             # both schemas sit in the WSDL's types, so no location is needed (nor fetched)
@@ -32,7 +33,7 @@ def wsdl_bytes(address: str) -> bytes:
     """The WSDL with ``address`` as the service location."""
     w, s = ns.WSDL, ns.WSDL_SOAP
     nsmap = {"wsdl": w, "soap": s, "xs": ns.XSD, "tns": SERVICE_NS, "gd": ns.GD, "ram": ns.RAM, "wsaw": WSAW}
-    root = etree.Element(f"{{{w}}}definitions", nsmap=nsmap)  # type: ignore[arg-type]
+    root = etree.Element(f"{{{w}}}definitions", nsmap=nsmap)
     root.set("name", "ECMSCorrespondenceService")
     root.set("targetNamespace", SERVICE_NS)
     doc = etree.SubElement(root, f"{{{w}}}documentation")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lxml
 
 from thegif import ns
 from thegif.errors import Base64Error, ForbiddenXMLError, MalformedXMLError, TooLargeError, XMLLimitError

@@ -65,7 +65,7 @@ def test_it_faults_on_an_unknown_agency_code(hub: Path, client: Client) -> None:
 
 def test_it_faults_when_the_ministry_does_not_match_the_department(hub: Path, client: Client) -> None:
     wrong_ministry = Agency("x", "x", "0100000000", DOPA.department_id)
-    status, content = post(client, SOC, letter_envelope(receiver=wrong_ministry))
+    _status, content = post(client, SOC, letter_envelope(receiver=wrong_ministry))
     assert fault_code(content) == "ECMS-AGENCY-001"
     assert_nothing_stored(hub)
 
@@ -128,7 +128,7 @@ def test_it_refuses_entity_attacks(hub: Path, client: Client, payload: bytes) ->
 def test_it_refuses_deeply_nested_xml(hub: Path, client: Client) -> None:
     body = b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
     body += b"<a>" * 200 + b"</a>" * 200 + b"</soap:Body></soap:Envelope>"
-    status, content = post(client, SOC, body)
+    _status, content = post(client, SOC, body)
     assert fault_code(content) == "ECMS-XML-003"
 
 
@@ -145,7 +145,7 @@ def test_it_faults_when_a_declared_size_does_not_match(hub: Path, client: Client
     letter = make_letter()
     assert letter.main_letter is not None
     letter.main_letter.size = 5
-    status, content = post(client, SOC, envelope(m.OutboundRequest(item=letter)))
+    _status, content = post(client, SOC, envelope(m.OutboundRequest(item=letter)))
     assert fault_code(content) == "ECMS-DIGEST-002"
     assert_nothing_stored(hub)
 
@@ -159,7 +159,7 @@ def test_it_faults_on_broken_base64(hub: Path, client: Client) -> None:
     start = body.index(b'mimeCode="application/pdf"')
     start = body.index(b">", start) + 1
     body = body[:start] + b"!!!" + body[start + 3 :]
-    status, content = post(client, SOC, body)
+    _status, content = post(client, SOC, body)
     assert fault_code(content) == "ECMS-SCHEMA-003"
     assert_nothing_stored(hub)
 
@@ -184,7 +184,7 @@ def test_it_faults_on_a_wrong_password(hub: Path, client: Client) -> None:
 
 def test_it_faults_without_a_message_id(hub: Path, client: Client) -> None:
     body = soap.envelope_bytes(m.OutboundRequest(item=make_letter()))
-    status, content = post(client, SOC, body)
+    _status, content = post(client, SOC, body)
     assert fault_code(content) == "ECMS-SOAP-002"
     assert_nothing_stored(hub)
 

@@ -164,9 +164,13 @@ def test_it_lets_the_sender_dispute_a_receive_number(hub: Path, client: Client) 
     assert Letter.objects.get().accept_id == "1000"
 
 
+def withdrawal(letter_id: str) -> m.DeleteGovernmentDocumentRequest:
+    return m.DeleteGovernmentDocumentRequest(letter_id, date(2025, 3, 14), SOC.department_id, DOPA.department_id)
+
+
 def test_it_lets_the_sender_withdraw_an_unpulled_letter(hub: Path, client: Client) -> None:
     sent = send(client)
-    request = m.DeleteGovernmentDocumentRequest(sent.letter_id, date(2025, 3, 14), SOC.department_id, DOPA.department_id)
+    request = withdrawal(sent.letter_id)
     with pytest.raises(LetterNotFoundError):
         call(client, DOPA, request)  # only the sender
     result = call(client, SOC, request)
@@ -178,7 +182,7 @@ def test_it_lets_the_sender_withdraw_an_unpulled_letter(hub: Path, client: Clien
 def test_it_refuses_to_withdraw_a_pulled_letter_until_rejected(hub: Path, client: Client) -> None:
     sent = send(client)
     pull(client, DOPA)
-    request = m.DeleteGovernmentDocumentRequest(sent.letter_id, date(2025, 3, 14), SOC.department_id, DOPA.department_id)
+    request = withdrawal(sent.letter_id)
     with pytest.raises(LetterStateError):
         call(client, SOC, request)
     notify(client, DOPA, m.ItemType.INVALID, sent.letter_id, description="ไม่มีสิ่งที่ส่งมาด้วย")

@@ -11,7 +11,7 @@ import dj_database_url
 os.environ.setdefault("ECMS_SECRET_KEY", "ecms-test-secret-key-not-for-production")
 os.environ.setdefault("ECMS_ENVIRONMENT", "develop")
 
-from ecms.config.settings import *  # noqa: E402, F403
+from ecms.config.settings import *  # noqa: F403
 
 _test_url = os.environ.get("TEST_DATABASE_URL", "")
 if _test_url:
@@ -29,4 +29,4 @@ else:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ECMS_STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ecms-test-files-"))
 ECMS_PUBLIC_URL = ""
-ECMS_ALLOWED_AGENCIES: list[str] = []
+ECMS_ALLOWED_AGENCIES = []

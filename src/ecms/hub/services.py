@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lxml
 
 from ecms.hub.models import (
     AgencySystem,
@@ -252,7 +252,7 @@ def _letter_parties(caller: Caller, letter: m.CorrespondenceLetter) -> tuple[Org
 def _document_xml(letter: m.CorrespondenceLetter) -> str:
     body, _ = codec.build(m.OutboundRequest(item=letter))
     document = body[0]
-    return etree.tostring(document, encoding="unicode")
+    return str(etree.tostring(document, encoding="unicode"))
 
 
 def letter_send(*, caller: Caller, letter: m.CorrespondenceLetter, message_id: str, fingerprint: str) -> bytes:
@@ -305,7 +305,9 @@ def letter_send(*, caller: Caller, letter: m.CorrespondenceLetter, message_id: s
             item_type=m.ItemType.GOVERNMENT_DOCUMENT,
             created_at=now,
         )
-        _event(row, LetterEvent.Kind.SENT, caller, message_id, now, process_id=item.process_id, receiver=receiver.org_id)
+        _event(
+            row, LetterEvent.Kind.SENT, caller, message_id, now, process_id=item.process_id, receiver=receiver.org_id
+        )
         return m.OutboundResponse(process_id=item.process_id, process_time=process_time(now), letter_id=row.letter_id)
 
     return _commit_idempotent(caller, message_id, operation, fingerprint, action)
@@ -455,7 +457,9 @@ def queue_pull(*, caller: Caller, message_id: str) -> m.InboundResponse:
             item.first_pulled_at = now
             item.save(update_fields=["first_pulled_at"])
             if item.item_type == m.ItemType.GOVERNMENT_DOCUMENT:
-                Letter.objects.filter(pk=item.letter_id, status=S.SENT).update(status=S.DELIVERED, status_changed_at=now)
+                Letter.objects.filter(pk=item.letter_id, status=S.SENT).update(
+                    status=S.DELIVERED, status_changed_at=now
+                )
             _event(
                 item.letter, LetterEvent.Kind.PULLED, caller, message_id, now,
                 process_id=item.process_id, item_type=item.item_type,

@@ -115,7 +115,7 @@ def _file_chunks(fh: IO[bytes]) -> Iterator[bytes]:
 
 def _message_response(response: m.Response, message_id: str, operation: str) -> HttpResponse | StreamingHttpResponse:
     addressing = soap.Addressing(relates_to=message_id, action=f"{soap.ACTION_PREFIX}{operation}Response")
-    buf = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY_RESPONSE, dir=store().tmp_dir)  # noqa: SIM115
+    buf = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY_RESPONSE, dir=str(store().tmp_dir))  # noqa: SIM115
     soap.write_envelope(cast(IO[bytes], buf), response, addressing=addressing)
     size = buf.tell()
     buf.seek(0)
@@ -198,6 +198,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 <p>บริการ SOAP 1.1: <code>POST text/xml</code> ที่ <code>/ecms/service</code> {address}</p>
 <p><a href="/ecms/service?wsdl">WSDL</a> ·
 <a href="/ecms/service?xsd=GovernmentDocument.xsd">GovernmentDocument.xsd</a> ·
-<a href="/ecms/service?xsd=ReusableAggregateBusinessInformationEntity.xsd">ReusableAggregateBusinessInformationEntity.xsd</a></p>
+<a href="/ecms/service?xsd=ReusableAggregateBusinessInformationEntity.xsd">
+ReusableAggregateBusinessInformationEntity.xsd</a></p>
 </main></body></html>"""
     return HttpResponse(page)
