@@ -33,8 +33,14 @@ def letters_visible_to(user: User) -> QuerySet[Letter]:
         return qs
     unit_ids = [m.unit_id for m in user.memberships.all()]
     registry_ids = list(registries_for(user).values_list("pk", flat=True))
+    assisted_ids = list(user.assists.values_list("pk", flat=True))
+    # Holders of a distributed letter (receiving.Holding): the person, the executive whose basket a
+    # secretary shares, or the unit; and the registry an arrived letter waits at (receiving.Reception).
+    held = Q(holdings__user=user) | Q(holdings__unit_id__in=unit_ids) | Q(reception__registry_id__in=registry_ids)
+    if assisted_ids:
+        held |= Q(holdings__user_id__in=assisted_ids)
     return qs.filter(
-        Q(owner_unit_id__in=unit_ids) | Q(entries__registry_id__in=registry_ids) | Q(created_by=user)
+        Q(owner_unit_id__in=unit_ids) | Q(entries__registry_id__in=registry_ids) | Q(created_by=user) | held
     ).distinct()
 
 
