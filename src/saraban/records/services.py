@@ -1,0 +1,151 @@
+"""Keeping the search index of letters up to date.
+
+The index is derived data (rebuilt at will by ``index_letters --all``), so indexing one letter
+writes no audit record of its own; the ``index_letters`` run is audited as one event.
+Slow work (pdftotext, OCR) runs before the transaction so the write lock is held briefly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from saraban.accounts.models import User
+from saraban.audit.services import audit_record
+from saraban.correspondence import storage
+from saraban.correspondence.models import Letter, LetterFile
+from saraban.records import textextract
+from saraban.records.models import LetterIndex
+from saraban.records.textnorm import normalize
+
+# Raw exchange evidence is XML the letter's own files already carry; it is not indexed.
+SKIPPED_ROLES = (LetterFile.Role.EVIDENCE,)
+MAX_CONTENT_CHARS = 500_000
+
+
+def letter_metadata_text(letter: Letter) -> str:
+    parts = [
+        letter.reference_no, letter.subject, letter.sender_text, letter.recipient_text, letter.references,
+        letter.enclosures, letter.copies_to, letter.body,
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    text: str
+    needs_ocr: bool
+    errors: list[str]
+
+
+def _files_of(letter: Letter) -> list[LetterFile]:
+    seen: set[str] = set()
+    files: list[LetterFile] = []
+    for f in letter.files.exclude(role__in=SKIPPED_ROLES).order_by("id"):
+        if f.sha256 not in seen:  # the stamped copy and the original often share content
+            seen.add(f.sha256)
+            files.append(f)
+    return files
+
+
+def _extract(letter: Letter, *, ocr: bool) -> _Extracted:
+    texts: list[str] = []
+    needs_ocr = False
+    errors: list[str] = []
+    for f in _files_of(letter):
+        path = storage.path_for(f.sha256)
+        try:
+            if f.mime_type == textextract.PDF:
+                pdf = textextract.pdf_text(path)
+                texts.extend(pdf.pages)
+                if pdf.image_pages:
+                    if ocr:
+                        texts.append(textextract.ocr_pdf_pages(path, pdf.image_pages))
+                    else:
+                        needs_ocr = True
+            elif f.mime_type.startswith("image/"):
+                if ocr:
+                    texts.append(textextract.ocr_image(path))
+                else:
+                    needs_ocr = True
+        except (OSError, subprocess.SubprocessError) as exc:  # a broken file must not stop the rest
+            errors.append(f"{f.name}: {exc}")
+    return _Extracted(text="\n".join(texts)[:MAX_CONTENT_CHARS], needs_ocr=needs_ocr, errors=errors)
+
+
+def _index_write(letter: Letter, extracted: _Extracted) -> LetterIndex:
+    if extracted.errors:
+        state = LetterIndex.State.ERROR
+    elif extracted.needs_ocr:
+        state = LetterIndex.State.PENDING_OCR
+    else:
+        state = LetterIndex.State.OK
+    content = normalize(extracted.text)
+    with transaction.atomic():
+        index, _ = LetterIndex.objects.update_or_create(
+            letter=letter,
+            defaults={
+                "text": normalize(letter_metadata_text(letter)) + "\n" + content,
+                "content_text": content,
+                "direction": letter.direction,
+                "kind": letter.kind,
+                "speed": letter.speed,
+                "secrecy": letter.secrecy,
+                "letter_date": letter.letter_date,
+                "state": state,
+                "error": "\n".join(extracted.errors),
+                "indexed_at": timezone.now(),
+            },
+        )
+    return index
+
+
+def letter_index(*, letter: Letter) -> LetterIndex:
+    """Index a letter's metadata and the text layer of its files now; pages that are images are
+    left for the background OCR run (``index_letters``). Call it after the letter's transaction
+    commits: ``transaction.on_commit(lambda: letter_index(letter=letter))``."""
+    return _index_write(letter, _extract(letter, ocr=False))
+
+
+def letter_index_ocr(*, letter: Letter) -> LetterIndex:
+    """Index a letter including OCR of its scanned pages (slow: run from ``index_letters``)."""
+    return _index_write(letter, _extract(letter, ocr=True))
+
+
+@dataclass(frozen=True)
+class IndexRun:
+    indexed: int
+    ocr_done: int
+    errors: int
+
+
+def letters_index_pending(
+    *, actor: User | None = None, reindex_all: bool = False, limit: int | None = None
+) -> IndexRun:
+    """Index letters that have no index row (or all), then OCR the letters waiting for it."""
+    missing = Letter.objects.order_by("pk")
+    if not reindex_all:
+        missing = missing.filter(search_index__isnull=True)
+    indexed = errors = ocr_done = 0
+    for letter in missing.iterator(chunk_size=500) if limit is None else missing[:limit]:
+        if letter_index(letter=letter).state == LetterIndex.State.ERROR:
+            errors += 1
+        indexed += 1
+    pending = Letter.objects.filter(search_index__state=LetterIndex.State.PENDING_OCR).order_by("pk")
+    for letter in pending if limit is None else pending[:limit]:
+        if letter_index_ocr(letter=letter).state == LetterIndex.State.ERROR:
+            errors += 1
+        ocr_done += 1
+    if indexed or ocr_done:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="search.indexed",
+                object_type="records.letterindex",
+                summary=f"จัดทำดัชนีค้นหา {indexed} ฉบับ แปลงภาพเป็นข้อความ {ocr_done} ฉบับ",
+                data={"indexed": indexed, "ocr": ocr_done, "errors": errors, "all": reindex_all},
+            )
+    return IndexRun(indexed=indexed, ocr_done=ocr_done, errors=errors)
