@@ -51,11 +51,23 @@ ECMS_TEST_HOOKS = env_bool("ECMS_TEST_HOOKS", False)
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
     "ecms.hub",
+    "ecms.monitor",
+    "ecms.testtool",
+    "ecms.stats",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "ecms.monitor.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "ecms.config.urls"
@@ -66,7 +78,14 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ecms.monitor.context.environment",
+            ]
+        },
     }
 ]
 
@@ -94,6 +113,28 @@ LANGUAGE_CODE = "th"
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    ("vendor/sarabun", REPO_DIR / "node_modules" / "@fontsource" / "sarabun"),
+    ("vendor/bootstrap", REPO_DIR / "node_modules" / "bootstrap" / "dist"),
+]
+WHITENOISE_USE_FINDERS = True
+
+# Monitor web site: officers sign in with their e-mail; generated passwords go out by SMTP.
+LOGIN_URL = "monitor-login"
+LOGIN_REDIRECT_URL = "monitor-letter-list"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("ECMS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ECMS_EMAIL_PORT", 25)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("ECMS_EMAIL_FROM", "ecms-monitor@localhost")
+# A letter is "waiting too long" when not pulled / not acknowledged after these many hours.
+ECMS_MONITOR_PULL_HOURS = env_int("ECMS_MONITOR_PULL_HOURS", 24)
+ECMS_MONITOR_ACK_HOURS = env_int("ECMS_MONITOR_ACK_HOURS", 72)
+# Address of the Monitor site written into e-mails.
+ECMS_MONITOR_URL = env_str("ECMS_MONITOR_URL", "http://localhost:8000/monitor/")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
