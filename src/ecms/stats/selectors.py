@@ -117,15 +117,15 @@ def monthly_stats(*, month: date, organization: Organization | None = None) -> M
         kinds[letter_id].add(kind)
         first_ack.setdefault(letter_id, at)
     first_pull: dict[int, datetime] = {}
-    for letter_id, at in (
+    for letter_id, pulled_at in (
         QueueItem.objects.filter(
             letter_id__in=ids, item_type=ItemType.GOVERNMENT_DOCUMENT, first_pulled_at__isnull=False
         )
         .order_by("first_pulled_at")
         .values_list("letter_id", "first_pulled_at")
     ):
-        if at is not None:
-            first_pull.setdefault(letter_id, at)
+        if pulled_at is not None:
+            first_pull.setdefault(letter_id, pulled_at)
 
     stats = MonthlyStats(month=month.replace(day=1), organization=organization, letters=len(letters))
     agencies: dict[str, AgencyRow] = {}
