@@ -334,12 +334,13 @@ def text_layer_fix(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text layer as ``pdftotext`` (poppler) reads it: what recipients search and copy."""
+def pdf_text(pdf: bytes, *, raw: bool = False) -> str:
+    """The text layer as ``pdftotext`` (poppler) reads it: what recipients search and copy.
+    ``raw`` keeps the drawing order instead of poppler's reading-order guess."""
     import subprocess  # only tests and checks read text back
 
     result = subprocess.run(
-        ["/usr/bin/pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        ["/usr/bin/pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), "-", "-"], input=pdf, capture_output=True, check=True
     )
     return result.stdout.decode("utf-8")
 
