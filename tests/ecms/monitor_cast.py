@@ -25,7 +25,7 @@ class Collector:
         self.messages: list[Message] = []
         self.arrived = threading.Event()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802  # aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's name
         self.messages.append(email.message_from_bytes(envelope.content))
         self.arrived.set()
         return "250 OK"

@@ -102,8 +102,8 @@ def test_it_highlights_letters_not_pulled_in_time(hub: Path, settings: object) -
 
     from django.utils import timezone
 
-    from thegif import messages as m
     from tests.ecms.helpers import call, make_letter
+    from thegif import messages as m
 
     sent = call(Client(), SOC, m.OutboundRequest(item=make_letter(SOC, DOPA, subject="ค้างอยู่")))
     assert isinstance(sent, m.OutboundResponse)

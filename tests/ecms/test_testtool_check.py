@@ -30,18 +30,36 @@ def test_it_accepts_the_valid_sample_of_each_process(process: str) -> None:
 
 BROKEN = [
     # (name, process, old, new, codes expected, text on the reported line)
-    ("bad date", "letter", "<ram:CorrespondenceDate>2025-03-14", "<ram:CorrespondenceDate>14/03/2568", {"SCHEMA"},
-     "14/03/2568"),
+    (
+        "bad date",
+        "letter",
+        "<ram:CorrespondenceDate>2025-03-14",
+        "<ram:CorrespondenceDate>14/03/2568",
+        {"SCHEMA"},
+        "14/03/2568",
+    ),
     ("unknown speed code", "letter", "<ram:SpeedCode>001", "<ram:SpeedCode>009", {"SCHEMA", "CODE"}, "009"),
     ("subject missing", "letter", "<ram:Subject>ขอเชิญประชุม</ram:Subject>", "", {"SCHEMA"}, "SecretCode"),
     ("cover not pdf", "letter", "JVBERi0xLjQK", "SGVsbG8gd29y", {"COVER-NOT-PDF", "SHA256"}, "MainLetterBinaryObject"),
     ("bad base64", "letter", "JVBERi0xLjQK", "@@@@", {"BASE64"}, "MainLetterBinaryObject"),
     ("size lie", "letter", 'size="45"', 'size="99"', {"SIZE"}, "MainLetterBinaryObject"),
-    ("unknown mime", "letter", 'mimeCode="application/pdf"', 'mimeCode="application/x-evil"', {"MIME", "COVER-NOT-PDF"},
-     "MainLetterBinaryObject"),
+    (
+        "unknown mime",
+        "letter",
+        'mimeCode="application/pdf"',
+        'mimeCode="application/x-evil"',
+        {"MIME", "COVER-NOT-PDF"},
+        "MainLetterBinaryObject",
+    ),
     ("accept without AcceptID", "accept", "<ram:AcceptID>รับที่ 456</ram:AcceptID>", "", {"SCHEMA"}, None),
-    ("delete without ProcessID", "delete", "<gd:ProcessID>4b1e0c9d2f3a4e5b8c7d6e5f4a3b2c1d</gd:ProcessID>", "",
-     {"SCHEMA"}, None),
+    (
+        "delete without ProcessID",
+        "delete",
+        "<gd:ProcessID>4b1e0c9d2f3a4e5b8c7d6e5f4a3b2c1d</gd:ProcessID>",
+        "",
+        {"SCHEMA"},
+        None,
+    ),
 ]
 
 
@@ -84,8 +102,10 @@ def test_it_says_when_the_chosen_process_is_not_the_message() -> None:
 
 
 def test_it_reads_a_soap_envelope_and_the_misspelled_namespace() -> None:
-    body = sample_message("receive").split("\n", 1)[1].replace(
-        "ReusableAggregateBusinessInformationEntity", "ReuseableAggregateBusinessInformaionEntity"
+    body = (
+        sample_message("receive")
+        .split("\n", 1)[1]
+        .replace("ReusableAggregateBusinessInformationEntity", "ReuseableAggregateBusinessInformaionEntity")
     )
     envelope = (
         '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
