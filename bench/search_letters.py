@@ -1,0 +1,165 @@
+#!/usr/bin/env python
+"""Search latency over N letters, on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm GIN).
+
+Generates N letters with Thai subjects and bodies drawn from PyThaiNLP's word list with a
+Zipf-like frequency (common words are common, as in real correspondence), inserts them with
+their pre-normalised index rows in bulk, then times ``letters_search`` for an auditor (sees
+every letter) and a unit officer (sees their unit's letters) over random one- and two-word
+queries, and prints the median and 95th percentile.
+
+    .venv/bin/python bench/search_letters.py --letters 1000000            # both databases
+    .venv/bin/python bench/search_letters.py --letters 100000 --db sqlite
+    .venv/bin/python bench/search_letters.py --db postgres --database-url postgres://postgres@127.0.0.1:5432/saraban_bench
+
+Each run starts from an empty database (SQLite file in a temporary folder, PostgreSQL database
+dropped and created again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+BATCH = 5000
+
+
+def _setup(db: str, url: str) -> None:
+    var = tempfile.mkdtemp(prefix=f"saraban-bench-{db}-")
+    os.environ["SARABAN_VAR_DIR"] = var
+    os.environ["DJANGO_SETTINGS_MODULE"] = "saraban.config.settings"
+    if db == "postgres":
+        name = url.rsplit("/", 1)[1]
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(["psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        os.environ["SARABAN_DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _generate(n: int, seed: int) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from tqdm import tqdm
+
+    from pythainlp.corpus import thai_words
+    from saraban.accounts.demo import demo_agency_load
+    from saraban.accounts.models import OrgUnit, User
+    from saraban.correspondence.models import Letter
+    from saraban.records.models import LetterIndex
+    from saraban.records.services import letter_metadata_text
+    from saraban.records.textnorm import normalize
+
+    demo_agency_load(key="a")
+    rng = random.Random(seed)
+    words = sorted(thai_words())
+    rng.shuffle(words)
+    words = words[:20000]
+    weights = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
+    units = list(OrgUnit.objects.filter(registries__isnull=False).values_list("pk", flat=True))
+    clerk = User.objects.get(username="clerk")
+    now = timezone.now()
+    import datetime as dt
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:  # build the GIN index once after loading, not row by row
+            cur.execute("DROP INDEX IF EXISTS records_letterindex_text_trgm")
+    done = 0
+    with tqdm(total=n, unit="letter") as bar:
+        while done < n:
+            size = min(BATCH, n - done)
+            letters = []
+            for _ in range(size):
+                subject = "".join(rng.choices(words, cum_weights=weights, k=rng.randint(4, 8)))
+                body = " ".join("".join(rng.choices(words, cum_weights=weights, k=rng.randint(3, 8))) for _ in range(6))
+                letters.append(Letter(
+                    direction=rng.choice(("in", "out", "internal")), kind="external", subject=subject[:500],
+                    body=body, reference_no=f"ดศ {rng.randint(100, 999)}/{rng.randint(1, 9999)}",
+                    sender_text="".join(rng.choices(words, cum_weights=weights, k=3)), speed=rng.choice((0, 0, 0, 1, 2, 3)),
+                    secrecy=rng.choice((0,) * 19 + (1,)), owner_unit_id=rng.choice(units), created_by=clerk,
+                    letter_date=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
+                ))
+            with transaction.atomic():
+                Letter.objects.bulk_create(letters, batch_size=1000)
+                LetterIndex.objects.bulk_create([
+                    LetterIndex(letter=x, text=normalize(letter_metadata_text(x)), direction=x.direction, kind=x.kind,
+                                speed=x.speed, secrecy=x.secrecy, letter_date=x.letter_date, indexed_at=now)
+                    for x in letters
+                ], batch_size=1000)
+            done += size
+            bar.update(size)
+    if connection.vendor == "postgresql":
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("CREATE INDEX records_letterindex_text_trgm ON records_letterindex "
+                        "USING gin (text gin_trgm_ops)")
+            cur.execute("VACUUM ANALYZE records_letterindex")
+            cur.execute("ANALYZE correspondence_letter")
+        print(f"GIN index built in {time.perf_counter() - t:.0f} s")
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+
+
+def _measure(queries: int, seed: int) -> None:
+    from pythainlp.corpus import thai_words
+    from saraban.accounts.models import User
+    from saraban.records.selectors import SearchQuery, letters_search
+
+    rng = random.Random(seed + 1)
+    words = sorted(thai_words())
+    random.Random(seed).shuffle(words)
+    words = words[:20000]
+    weights = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
+    letters_search(user=User.objects.get(username="auditor"), query=SearchQuery(text="ประชุม"))  # loads newmm
+    for username in ("auditor", "officer"):
+        user = User.objects.get(username=username)
+        times: list[float] = []
+        hits = 0
+        for i in range(queries):
+            text = " ".join(rng.choices(words, cum_weights=weights, k=1 + i % 2))
+            t = time.perf_counter()
+            hits += len(letters_search(user=user, query=SearchQuery(text=text), limit=51))
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        p95 = times[int(len(times) * 0.95) - 1]
+        print(f"{username:8s} {queries} queries: median {statistics.median(times):.1f} ms, "
+              f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms, mean hits {hits / queries:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--letters", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/saraban_bench")
+    parser.add_argument("--seed", type=int, default=2569)
+    args = parser.parse_args()
+    if args.db == "both":  # one process per database: Django is set up once per process
+        for db in ("sqlite", "postgres"):
+            subprocess.run([sys.executable, __file__, "--db", db, "--letters", str(args.letters),
+                            "--queries", str(args.queries), "--database-url", args.database_url], check=True)
+        return
+    _setup(args.db, args.database_url)
+    t = time.perf_counter()
+    _generate(args.letters, args.seed)
+    print(f"{args.db}: {args.letters} letters generated in {time.perf_counter() - t:.0f} s")
+    _measure(args.queries, args.seed)
+
+
+if __name__ == "__main__":
+    main()
