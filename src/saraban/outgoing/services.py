@@ -117,7 +117,9 @@ def draft_pdf(draft: Draft, *, file_copy: bool = False) -> bytes:
 
 
 def _locked(draft: Draft) -> Draft:
-    return Draft.objects.select_for_update().select_related("letter", "signer", "drafter").get(pk=draft.pk)
+    return Draft.objects.select_for_update(of=("self", "letter")).select_related("letter", "signer", "drafter").get(
+        pk=draft.pk
+    )
 
 
 def _step(draft: Draft, actor: User, action: str, summary: str, comment: str = "") -> None:
