@@ -41,10 +41,10 @@ TWO = [RecipientInput("สำนักงานสถิติแห่งชา
 
 
 def _data(**kw: object) -> DraftInput:
-    base: dict[str, object] = dict(kind=LetterKind.EXTERNAL, subject="ขอความอนุเคราะห์ข้อมูล",
-                                   body="ด้วยกองยุทธศาสตร์ขอความอนุเคราะห์ข้อมูล\nจึงเรียนมาเพื่อโปรดพิจารณา",
-                                   recipient_text="อธิบดีกรมการปกครอง", salutation="เรียน",
-                                   closing="ขอแสดงความนับถือ")
+    base: dict[str, object] = {"kind": LetterKind.EXTERNAL, "subject": "ขอความอนุเคราะห์ข้อมูล",
+                                   "body": "ด้วยกองยุทธศาสตร์ขอความอนุเคราะห์ข้อมูล\nจึงเรียนมาเพื่อโปรดพิจารณา",
+                                   "recipient_text": "อธิบดีกรมการปกครอง", "salutation": "เรียน",
+                                   "closing": "ขอแสดงความนับถือ"}
     base.update(kw)
     return DraftInput(**base)  # type: ignore[arg-type]
 
@@ -235,7 +235,7 @@ def test_it_numbers_without_gaps_or_repeats_under_concurrency(cast: Cast, book: 
             for _ in range(per_thread):
                 with transaction.atomic():
                     register_entry_create(actor=cast.clerk, registry=cast.central, book=book, letter=letter)
-        except BaseException as exc:  # noqa: BLE001  reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             close_old_connections()

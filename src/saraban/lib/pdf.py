@@ -340,7 +340,8 @@ def pdf_text(pdf: bytes, *, raw: bool = False) -> str:
     import subprocess  # only tests and checks read text back
 
     result = subprocess.run(
-        ["/usr/bin/pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), "-", "-"], input=pdf, capture_output=True, check=True
+        ["/usr/bin/pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), "-", "-"],
+        input=pdf, capture_output=True, check=True,
     )
     return result.stdout.decode("utf-8")
 
