@@ -144,6 +144,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 SARABAN_MAX_UPLOAD_BYTES = env_int("SARABAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
+# Letters: the crest image (a neutral placeholder when empty) and the agency's signing certificate
+# (PKCS#12) for PAdES signatures; without a certificate letters carry the typed-name signature only.
+SARABAN_CREST_IMAGE = env_str("SARABAN_CREST_IMAGE", "")
+SARABAN_SIGNING_P12 = env_str("SARABAN_SIGNING_P12", "")
+SARABAN_SIGNING_P12_PASSWORD = env_str("SARABAN_SIGNING_P12_PASSWORD", "")
+
 EMAIL_HOST = env_str("SARABAN_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("SARABAN_EMAIL_PORT", 2525)
 DEFAULT_FROM_EMAIL = env_str("SARABAN_FROM_EMAIL", "saraban@localhost")
