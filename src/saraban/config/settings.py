@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "saraban.receiving",
     "saraban.outgoing",
     "saraban.records",
+    "saraban.exchange",
+    "saraban.mail",
 ]
 
 MIDDLEWARE = [

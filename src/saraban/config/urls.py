@@ -9,4 +9,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("receiving/", include("saraban.receiving.urls")),
     path("outgoing/", include("saraban.outgoing.urls")),
     path("records/", include("saraban.records.urls")),
+    path("exchange/", include("saraban.exchange.urls")),
+    path("mail/", include("saraban.mail.urls")),
 ]
