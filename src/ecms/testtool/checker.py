@@ -316,20 +316,9 @@ def check_message(data: bytes, *, process_key: str | None = None) -> CheckResult
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        # the exception's log is lxml's global one: keep the parser's own entries
-        for error in exc.error_log:
-            if error.domain_name not in ("PARSER", "NAMESPACE", "IO"):
-                continue
-            _problem(
-                result,
-                error.line,
-                "XML",
-                "XML ไม่ถูกต้องตามรูปแบบ (well-formed)",
-                "The XML is not well-formed",
-                error.message,
-            )
-        if not result.problems:
-            _problem(result, None, "XML", "XML ไม่ถูกต้อง", "The XML is not valid", str(exc))
+        # a well-formedness error is fatal: the parser stops at the first (lxml's error log is shared
+        # by the thread, so only the exception itself is trusted)
+        _problem(result, exc.lineno, "XML", "XML ไม่ถูกต้องตามรูปแบบ (well-formed)", "The XML is not well-formed", exc.msg)
         return result
     if root.getroottree().docinfo.doctype:
         _problem(
