@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ecms.hub.models import Letter, Organization, QueueItem
-from ecms.hub.services import Caller, new_id, process_time, queue_item_content, waiting_items
+from ecms.hub.services import Caller, ItemRow, new_id, process_time, queue_item_content, waiting_items
 from thegif import messages as m
 from thegif.errors import LetterNotFoundError, LetterStateError
 
@@ -92,5 +92,5 @@ def queue_item_fetch(*, caller: Caller, request: m.InboundSpecialRequest) -> m.I
     return m.InboundSpecialResponse(
         process_time=process_time(timezone.now()),
         queue_length=waiting_items(caller.organization_id),
-        item=queue_item_content(item),
+        item=queue_item_content(ItemRow.of(item)),
     )
