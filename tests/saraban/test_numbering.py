@@ -110,3 +110,21 @@ def test_it_never_repeats_or_skips_with_concurrent_clerks(cast: Cast) -> None:
 
     assert Counter.objects.get(registry=cast.central, book=Book.RECEIVE, year=2026).last_number == 200
     assert RegisterEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_registers_a_batch_with_consecutive_numbers_and_a_record_each(cast: Cast) -> None:
+    from saraban.audit.models import AuditRecord
+    from saraban.audit.services import audit_chain_verify
+    from saraban.correspondence.services import register_entries_create
+
+    with transaction.atomic():
+        register_entry_create(actor=cast.clerk, registry=cast.central, book=Book.RECEIVE, letter=_letter(cast))
+        letters = [_letter(cast, subject=f"เรื่องที่ {i}", secrecy=1 if i == 2 else 0) for i in range(5)]
+        entries = register_entries_create(actor=cast.clerk, registry=cast.central, book=Book.RECEIVE,
+                                          letters=letters)
+    normal = [(e.book, e.number) for e in entries if e.book == Book.RECEIVE]
+    assert normal == [(Book.RECEIVE, n) for n in (2, 3, 4, 5)]
+    assert [(e.book, e.number) for e in entries if e.book != Book.RECEIVE] == [(Book.SECRET_RECEIVE, 1)]
+    assert AuditRecord.objects.filter(action__startswith="register.").count() == 6
+    assert audit_chain_verify() == []

@@ -106,3 +106,27 @@ def test_it_refuses_to_register_the_same_letter_twice(cast: Cast) -> None:
     with pytest.raises(ConflictError):
         incoming_letter_register(actor=cast.clerk, letter=letter, stamp=False)
     assert RegisterEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_registers_a_batch_of_hub_letters_and_answers_each_sender(cast: Cast) -> None:
+    from saraban.receiving.models import ReceiptResult
+    from saraban.receiving.services import incoming_letters_register
+
+    first = _waiting(cast, 1)
+    incoming_letter_register(actor=cast.clerk, letter=first[0], stamp=False)
+    batch = [
+        incoming_letter_create(actor=None, registry=cast.central, source=Letter.Source.HUB,
+                               metadata=IncomingMetadata(subject=f"หนังสือจากระบบกลาง {i}"), files=IncomingFiles(),
+                               channel_ref=f"L-{i}")
+        for i in range(4)
+    ]
+    entries = incoming_letters_register(actor=cast.clerk, registry=cast.central, letters=batch)
+    assert [e.number for e in entries] == [2, 3, 4, 5]
+    assert set(Reception.objects.filter(letter__in=batch).values_list("state", flat=True)) == {"registered"}
+    results = ReceiptResult.objects.filter(letter__in=batch).order_by("receive_number")
+    assert [(r.channel_ref, r.receive_number) for r in results] == [(f"L-{i}", i + 2) for i in range(4)]
+    from govcommon.errors import ConflictError
+
+    with pytest.raises(ConflictError):
+        incoming_letters_register(actor=cast.clerk, registry=cast.central, letters=batch[:1])

@@ -26,6 +26,19 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One record to append; ``audit_records_append`` chains a list of them under one lock."""
+
+    actor: _Actor | None
+    action: str
+    obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    summary: str = ""
+    data: dict[str, Any] | None = None
+
+
 def audit_record(
     *,
     actor: _Actor | None,
@@ -37,44 +50,42 @@ def audit_record(
     data: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one record. Must run inside the transaction of the state change it records."""
+    entry = AuditEntry(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+                       summary=summary, data=data)
+    return audit_records_append([entry])[0]
+
+
+def audit_records_append(entries: list[AuditEntry]) -> list[AuditRecord]:
+    """Append several records in order under one lock of the chain head (batch state changes)."""
     if not connection.in_atomic_block:
-        raise RuntimeError("audit_record must be called inside the state change's transaction")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-    payload = _jsonable(data or {})
-    actor_id = int(actor.pk) if actor is not None and actor.pk is not None else None
-    actor_name = actor.get_username() if actor is not None else ""
+        raise RuntimeError("audit records must be written inside the state change's transaction")
     head = _locked_head()
+    prev_hash, seq = head.hash, head.seq
     created_at = timezone.now()
-    seq = head.seq + 1
-    digest = record_hash(
-        seq=seq,
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary[:500],
-        data=payload,
-        prev_hash=head.hash,
-    )
-    record = AuditRecord.objects.create(
-        seq=seq,
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary[:500],
-        data=payload,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
-    return record
+    records: list[AuditRecord] = []
+    for e in entries:
+        object_type, object_id = e.object_type, e.object_id
+        if e.obj is not None:
+            object_type = object_type or e.obj._meta.label_lower
+            object_id = object_id or str(e.obj.pk)
+        payload = _jsonable(e.data or {})
+        actor_id = int(e.actor.pk) if e.actor is not None and e.actor.pk is not None else None
+        actor_name = e.actor.get_username() if e.actor is not None else ""
+        summary = e.summary[:500]
+        seq += 1
+        digest = record_hash(
+            seq=seq, created_at=created_at, actor_id=actor_id, actor_name=actor_name, action=e.action,
+            object_type=object_type, object_id=object_id, summary=summary, data=payload, prev_hash=prev_hash,
+        )
+        records.append(AuditRecord(
+            seq=seq, created_at=created_at, actor_id=actor_id, actor_name=actor_name, action=e.action,
+            object_type=object_type, object_id=object_id, summary=summary, data=payload, prev_hash=prev_hash,
+            hash=digest,
+        ))
+        prev_hash = digest
+    AuditRecord.objects.bulk_create(records)
+    AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    return records
 
 
 def _locked_head() -> AuditChainHead:

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from govcommon.errors import ConflictError, ValidationError
 from saraban.accounts.models import User
-from saraban.audit.services import audit_record
+from saraban.audit.services import AuditEntry, audit_record, audit_records_append
 from saraban.correspondence.models import Book, Letter, RegisterEntry, Registry
-from saraban.correspondence.numbering import number_next
+from saraban.correspondence.numbering import number_next, numbers_take
 
 SECRET_BOOK = {Book.RECEIVE: Book.SECRET_RECEIVE, Book.SEND: Book.SECRET_SEND}
 
@@ -59,6 +59,38 @@ def register_entry_create(
         data={"entry_id": entry.pk, "registry_id": registry.pk, "book": book, "year": year, "number": number},
     )
     return entry
+
+
+def register_entries_create(
+    *, actor: User, registry: Registry, book: str, letters: list[Letter], action_text: str = ""
+) -> list[RegisterEntry]:
+    """Register several letters at once (e.g. letters pulled from the hub): consecutive numbers taken
+    in one statement per book, lines and audit records written in bulk, in the caller's transaction."""
+    if not registry.active:
+        raise ValidationError("หน่วยสารบรรณนี้ปิดใช้งานแล้ว", code="REG-001")
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    by_book: dict[str, list[Letter]] = {}
+    for letter in letters:
+        by_book.setdefault(book_for(letter, book), []).append(letter)
+    entries: list[RegisterEntry] = []
+    for resolved, group in by_book.items():
+        numbers = numbers_take(registry=registry, book=resolved, year=year, count=len(group))
+        entries += [
+            RegisterEntry(registry=registry, book=resolved, year=year, number=n, letter=letter, registered_at=now,
+                          registered_by=actor, action_text=action_text)
+            for n, letter in zip(numbers, group, strict=True)
+        ]
+    RegisterEntry.objects.bulk_create(entries)
+    audit_records_append([
+        AuditEntry(
+            actor=actor, action=f"register.{e.book}", obj=e.letter,
+            summary=f"ลง{e.get_book_display()} เลขที่ {e.number}/{e.year + 543}",
+            data={"entry_id": e.pk, "registry_id": registry.pk, "book": e.book, "year": e.year, "number": e.number},
+        )
+        for e in entries
+    ])
+    return entries
 
 
 def register_entry_cancel(*, actor: User, entry: RegisterEntry, reason: str) -> RegisterEntry:

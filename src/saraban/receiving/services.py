@@ -18,12 +18,12 @@ from django.utils import timezone
 from govcommon import thaidate
 from govcommon.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from saraban.accounts.models import AgencyProfile, OrgUnit, Role, User
-from saraban.audit.services import audit_record
+from saraban.audit.services import AuditEntry, audit_record, audit_records_append
 from saraban.correspondence import storage
 from saraban.correspondence.enums import SUBKINDS_OF, LetterKind, Secrecy, Speed
 from saraban.correspondence.models import Book, Letter, LetterFile, RegisterEntry, Registry
 from saraban.correspondence.selectors import registries_for
-from saraban.correspondence.services import register_entry_create
+from saraban.correspondence.services import register_entries_create, register_entry_create
 from saraban.receiving.models import Endorsement, Holding, InboxCheck, ReceiptResult, Reception, StampSetting
 from saraban.receiving.scans import PDF_MIME, IncomingFile
 from saraban.receiving.stamp import StampText, stamp_pdf
@@ -147,6 +147,42 @@ def incoming_letter_register(*, actor: User, letter: Letter, remarks: str = "", 
     if stamp:
         letter_stamp_create(actor=actor, letter=letter)
     return entry
+
+
+def incoming_letters_register(*, actor: User, registry: Registry, letters: Sequence[Letter]) -> list[RegisterEntry]:
+    """Register many waiting letters of one registry in one transaction (letters pulled from the hub
+    or the official mailbox, registered automatically or by a clerk's "register all"): numbers,
+    register lines, receipt results and audit records are written in bulk. Stamps are drawn after."""
+    with transaction.atomic():
+        ids = [letter.pk for letter in letters]
+        receptions = {
+            r.letter_id: r
+            for r in Reception.objects.select_for_update().filter(letter_id__in=ids, registry=registry)
+        }
+        if len(receptions) != len(ids) or any(r.state != Reception.State.WAITING for r in receptions.values()):
+            raise ConflictError("มีหนังสือที่ลงรับหรือปฏิเสธไปแล้ว หรือไม่ได้รออยู่ที่หน่วยสารบรรณนี้", code="RCV-409")
+        entries = register_entries_create(actor=actor, registry=registry, book=Book.RECEIVE, letters=list(letters))
+        results: list[ReceiptResult] = []
+        for entry in entries:
+            reception = receptions[entry.letter_id]
+            reception.state = Reception.State.REGISTERED
+            reception.entry = entry
+            channel = RECEIPT_CHANNELS.get(Letter.Source(entry.letter.source))
+            if channel is not None:
+                results.append(ReceiptResult(
+                    letter=entry.letter, channel=channel, outcome=ReceiptResult.Outcome.ACCEPTED,
+                    address=reception.reply_to, channel_ref=reception.channel_ref, receive_number=entry.number,
+                    receive_year=entry.year, registered_at=entry.registered_at,
+                ))
+        Reception.objects.bulk_update(list(receptions.values()), ["state", "entry"])
+        ReceiptResult.objects.bulk_create(results)
+        audit_records_append([
+            AuditEntry(actor=actor, action="receiving.receipt_queued", obj=r.letter,
+                       summary=f"แจ้งผลการรับกลับผู้ส่ง ({r.get_channel_display()}): {r.get_outcome_display()}",
+                       data={"receipt_id": r.pk, "outcome": r.outcome, "number": r.receive_number})
+            for r in results
+        ])
+    return entries
 
 
 def paper_letter_receive(
