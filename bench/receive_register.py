@@ -118,8 +118,9 @@ def main() -> None:
     for p in procs:
         p.join()
     wall = time.perf_counter() - t0
-    numbers = sorted(RegisterEntry.objects.filter(registry=central, book=Book.RECEIVE).values_list("number",
-                                                                                                    flat=True))
+    numbers = sorted(
+        RegisterEntry.objects.filter(registry=central, book=Book.RECEIVE).values_list("number", flat=True)
+    )
     ok = numbers == list(range(1, args.letters + 1))
     mode = f"in batches of {args.batch}" if args.batch > 1 else "one per transaction"
     print(f"registrations ({mode}): {args.letters} by {args.clients} concurrent processes in {wall:.2f} s "

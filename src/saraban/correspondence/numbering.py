@@ -24,7 +24,7 @@ def numbers_take(*, registry: Registry, book: str, year: int, count: int = 1) ->
         raise RuntimeError("numbers must be taken inside the registration's transaction")
     if count < 1:
         raise ValueError("count must be at least 1")
-    params = [count, registry.pk, book, year]
+    params: list[int | str] = [count, int(registry.pk), book, year]
     with connection.cursor() as cur:
         cur.execute(_TAKE, params)
         row = cur.fetchone()
