@@ -109,7 +109,9 @@ def main() -> None:
 
     ctx = mp.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(ids[i::args.clients], args.batch, start, out)) for i in range(args.clients)]
+    procs = [
+        ctx.Process(target=_worker, args=(ids[i::args.clients], args.batch, start, out)) for i in range(args.clients)
+    ]
     for p in procs:
         p.start()
     time.sleep(3.0)  # let every worker import Django and connect
