@@ -57,7 +57,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_ready: set[Path] = set()
+
+
 def store() -> ContentStore:
-    content_store = ContentStore(Path(settings.ECMS_STORAGE_DIR))
-    content_store.ensure()
+    root = Path(settings.ECMS_STORAGE_DIR)
+    content_store = ContentStore(root)
+    if root not in _ready:
+        content_store.ensure()
+        _ready.add(root)
     return content_store
