@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -9,7 +11,9 @@ from tests.saraban.conftest import Cast, browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_lets_a_person_sign_in_and_see_thai_dates(cast: Cast, live_server: object, page: object) -> None:
+def test_it_lets_a_person_sign_in_and_see_thai_dates(
+    cast: Cast, live_server: object, page: object, tmp_path: Path
+) -> None:
     url = live_server.url  # type: ignore[attr-defined]
     page.goto(f"{url}/accounts/login/")  # type: ignore[attr-defined]
     page.fill("#id_username", "clerk")  # type: ignore[attr-defined]
@@ -25,4 +29,4 @@ def test_it_lets_a_person_sign_in_and_see_thai_dates(cast: Cast, live_server: ob
     # The Thai web font is served locally (no CDN) and used.
     family = page.evaluate("getComputedStyle(document.body).fontFamily")  # type: ignore[attr-defined]
     assert "Sarabun" in family
-    page.screenshot(path="/tmp/saraban-register.png")  # type: ignore[attr-defined]
+    page.screenshot(path=str(tmp_path / "register.png"))  # type: ignore[attr-defined]
