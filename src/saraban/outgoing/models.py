@@ -82,8 +82,15 @@ class DraftStep(models.Model):
     comment = models.TextField("ความเห็น", blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
+    LABELS = {"created": "ร่างหนังสือ", "updated": "แก้ไขร่าง", "submitted": "เสนอตรวจ", "returned": "ส่งกลับแก้ไข",
+              "checked": "ตรวจแล้ว เสนอลงนาม", "signed": "ลงนาม", "dispatched": "ออกเลขและส่ง"}
+
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action)
 
 
 class Delivery(models.Model):
@@ -132,3 +139,22 @@ class Delivery(models.Model):
     @property
     def is_problem(self) -> bool:
         return self.state in self.PROBLEM_STATES and self.handled_at is None
+
+
+class DraftRecipient(models.Model):
+    """A recipient the drafter names, with the channel the letter should go by; the clerk's dispatch
+    page starts from this list."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="recipients")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("ผู้รับ", max_length=300)
+    channel = models.CharField("ช่องทาง", max_length=12, choices=Delivery.Channel.choices)
+    address = models.CharField("รหัสหน่วยงาน/ที่อยู่", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "ผู้รับตามร่าง"
+        verbose_name_plural = "ผู้รับตามร่าง"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_channel_display()})"

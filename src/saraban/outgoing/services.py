@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,8 @@ from saraban.correspondence.models import Book, Letter, LetterFile, RegisterEntr
 from saraban.correspondence.services import register_entry_create
 from saraban.correspondence.storage import store_bytes
 from saraban.outgoing import rendering, signing
-from saraban.outgoing.models import Delivery, Draft, DraftStep
+from saraban.outgoing.models import Delivery, Draft, DraftRecipient, DraftStep
+from saraban.records.services import letter_index
 
 # Kinds whose layout has a recipient line (ถึง / คำขึ้นต้น …).
 NEEDS_RECIPIENT = (LetterKind.EXTERNAL, LetterKind.INTERNAL, LetterKind.STAMPED)
@@ -39,6 +41,13 @@ class TopSecretElectronicError(ValidationError):
 
 
 @dataclass(frozen=True)
+class RecipientInput:
+    name: str
+    channel: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class DraftInput:
     """What the drafter types, parsed from the form at the edge."""
 
@@ -56,13 +65,9 @@ class DraftInput:
     copies_to: str = ""
     series: str = Draft.Series.SEND
     extra: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RecipientInput:
-    name: str
-    channel: str
-    address: str = ""
+    due_by: dt.datetime | None = None
+    # None leaves the draft's recipient list as it is; a tuple replaces it.
+    recipients: tuple[RecipientInput, ...] | None = None
 
 
 def _validate(data: DraftInput) -> None:
@@ -77,13 +82,47 @@ def _validate(data: DraftInput) -> None:
         errors["recipient_text"] = "กรุณาระบุผู้รับ (เรียน/ถึง)"
     if data.series not in Draft.Series.values:
         errors["series"] = "ชุดเลขไม่ถูกต้อง"
+    if data.recipients is not None:
+        try:
+            _recipients_check(list(data.recipients), secrecy=data.secrecy)
+        except TopSecretElectronicError:
+            raise  # its own code and message: the drafter must change the channel, not fill a field
+        except ValidationError as exc:
+            errors["recipients"] = exc.message
     if errors:
         raise ValidationError("ข้อมูลร่างหนังสือไม่ครบถ้วน: " + " ".join(errors.values()), code="OUT-400",
                               fields=errors)
 
 
+def _recipients_check(recipients: list[RecipientInput], *, secrecy: int) -> None:
+    """Every recipient has a name and a known channel, electronic ones an address; a top-secret
+    letter never goes electronically."""
+    for r in recipients:
+        if not r.name.strip():
+            raise ValidationError("กรุณาระบุชื่อผู้รับ", code="OUT-424")
+        if r.channel not in Delivery.Channel.values:
+            raise ValidationError(f"ช่องทางส่งไม่ถูกต้อง: {r.name}", code="OUT-421")
+        if r.channel in Delivery.ELECTRONIC and not r.address.strip():
+            raise ValidationError(f"กรุณาระบุรหัสหน่วยงานหรือที่อยู่ไปรษณีย์อิเล็กทรอนิกส์ของ {r.name}",
+                                  code="OUT-422")
+    if secrecy >= Secrecy.TOP_SECRET and any(r.channel in Delivery.ELECTRONIC for r in recipients):
+        raise TopSecretElectronicError()
+
+
+def _recipients_set(draft: Draft, recipients: tuple[RecipientInput, ...] | None) -> None:
+    if recipients is None:
+        return
+    draft.recipients.all().delete()
+    DraftRecipient.objects.bulk_create([
+        DraftRecipient(draft=draft, order=i, name=r.name.strip()[:300], channel=r.channel,
+                       address=r.address.strip()[:300])
+        for i, r in enumerate(recipients)
+    ])
+
+
 def _apply(letter: Letter, draft: Draft, data: DraftInput) -> None:
     letter.kind, letter.subkind = data.kind, data.subkind
+    letter.due_by = data.due_by
     letter.subject, letter.body = data.subject.strip(), data.body
     letter.recipient_text = data.recipient_text.strip()
     letter.speed, letter.secrecy = data.speed, data.secrecy
@@ -140,7 +179,9 @@ def draft_create(*, actor: User, owner_unit: OrgUnit, data: DraftInput, typist: 
         letter.save()
         draft.letter = letter
         draft.save()
+        _recipients_set(draft, data.recipients)
         _step(draft, actor, "created", f"ร่างหนังสือ: {letter.subject}")
+        transaction.on_commit(lambda: letter_index(letter=letter))
         return draft
 
 
@@ -167,6 +208,7 @@ def draft_update(*, actor: User, draft: Draft, data: DraftInput) -> Draft:
         _apply(draft.letter, draft, data)
         draft.letter.save()
         draft.save()
+        _recipients_set(draft, data.recipients)
         _step(draft, actor, "updated", "แก้ไขร่างหนังสือ")
         return draft
 
@@ -257,12 +299,7 @@ def letter_dispatch(*, actor: User, draft: Draft, registry: Registry, recipients
     recipients = [r for r in recipients if r.name.strip()]
     if not recipients:
         raise ValidationError("กรุณาระบุผู้รับอย่างน้อยหนึ่งราย", code="OUT-420")
-    for r in recipients:
-        if r.channel not in Delivery.Channel.values:
-            raise ValidationError(f"ช่องทางส่งไม่ถูกต้อง: {r.name}", code="OUT-421")
-        if r.channel in Delivery.ELECTRONIC and not r.address.strip():
-            raise ValidationError(f"กรุณาระบุรหัสหน่วยงานหรือที่อยู่ไปรษณีย์อิเล็กทรอนิกส์ของ {r.name}",
-                                  code="OUT-422")
+    _recipients_check(recipients, secrecy=Secrecy.NORMAL)  # secrecy is checked on the locked letter
     with transaction.atomic():
         draft = _locked(draft)
         letter = draft.letter
@@ -301,6 +338,7 @@ def letter_dispatch(*, actor: User, draft: Draft, registry: Registry, recipients
         draft.state = Draft.State.DISPATCHED
         draft.save(update_fields=["state", "updated_at"])
         _step(draft, actor, "dispatched", f"ส่งหนังสือ ที่ {letter.reference_no} ถึง {len(recipients)} ราย")
+        transaction.on_commit(lambda: letter_index(letter=letter))
         return draft
 
 
