@@ -128,10 +128,10 @@ def loans_remind(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for loan in loans_overdue(today=today):
-        if loan.reminded_at and timezone.localdate(loan.reminded_at) >= today:
+        if loan.reminded_on and loan.reminded_on >= today:
             continue
         with transaction.atomic():
-            Loan.objects.filter(pk=loan.pk).update(reminded_at=timezone.now())
+            Loan.objects.filter(pk=loan.pk).update(reminded_on=today)
             audit_record(actor=None, action="records.loan_reminded", obj=loan,
                          summary=f"ทวงถามหนังสือยืมเกินกำหนด {loan.borrower_name}",
                          data={"due": loan.due_date.isoformat() if loan.due_date else None})

@@ -178,7 +178,7 @@ class Loan(models.Model):
     borrowed_on = models.DateField("วันยืม", null=True, blank=True)
     returned_by = models.CharField("ผู้ส่งคืน", max_length=200, blank=True)
     returned_on = models.DateField("วันส่งคืน", null=True, blank=True)
-    reminded_at = models.DateTimeField("ทวงถามล่าสุด", null=True, blank=True)
+    reminded_on = models.DateField("ทวงถามล่าสุด", null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
                 ('borrowed_on', models.DateField(blank=True, null=True, verbose_name='วันยืม')),
                 ('returned_by', models.CharField(blank=True, max_length=200, verbose_name='ผู้ส่งคืน')),
                 ('returned_on', models.DateField(blank=True, null=True, verbose_name='วันส่งคืน')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='ทวงถามล่าสุด')),
+                ('reminded_on', models.DateField(blank=True, null=True, verbose_name='ทวงถามล่าสุด')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ผู้อนุมัติ')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='records.storagerecord', verbose_name='รายการ')),
                 ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ผู้ขอ')),
