@@ -1,4 +1,5 @@
-"""Real mail servers on loopback for the e-mail channel tests.
+"""Real mail servers on loopback for the e-mail channel tests (import ``smtp_server_fixture`` and
+``imap_server_fixture`` into a test module to use the fixtures ``smtp_server`` and ``imap_server``).
 
 ``smtp_server``: an aiosmtpd server keeping every message it receives (raw bytes and parsed).
 ``imap_server``: Debian's Dovecot (package dovecot-imapd) started as a foreground child process
@@ -63,8 +64,8 @@ class SmtpServer:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[SmtpServer]:
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture(settings: Any) -> Iterator[SmtpServer]:
     """A real SMTP server; the mail channel's SMTP settings point at it."""
     server = SmtpServer(port=free_port())
     controller = Controller(server, hostname=LOOPBACK, port=server.port)
@@ -167,8 +168,8 @@ def _wait_for_greeting(port: int, proc: subprocess.Popen[bytes], log: Path) -> N
     raise RuntimeError(f"Dovecot did not start on port {port}:\n{text}")
 
 
-@pytest.fixture
-def imap_server(settings: Any) -> Iterator[ImapServer]:
+@pytest.fixture(name="imap_server")
+def imap_server_fixture(settings: Any) -> Iterator[ImapServer]:
     """A real IMAP server (Dovecot) with one mailbox user; the channel's IMAP settings point at it."""
     binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not Path(binary).exists():
