@@ -5,17 +5,14 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from govcommon.errors import AppError
 from saraban.accounts.forms import LoginForm, PasswordChangeForm
 from saraban.accounts.models import User
+from saraban.accounts.security_views import login_finish
 from saraban.accounts.services import user_authenticate, user_change_password, user_logout_record
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+from saraban.web.security import client_ip, login_failure_count, login_throttled, throttled_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,19 +20,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
+        ip, username = client_ip(request), form.cleaned_data["username"]
+        if login_throttled(ip=ip, username=username):
+            return throttled_response(request)
         try:
-            user = user_authenticate(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-                ip=_client_ip(request),
-            )
+            user = user_authenticate(username=username, password=form.cleaned_data["password"], ip=ip)
         except AppError as exc:
+            login_failure_count(ip=ip, username=username)
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                next_url = ""
-            return redirect(next_url or "web-home")
+            return login_finish(request, user, next_url)  # second factor when enrolled or required
     return render(
         request,
         "accounts/login.html",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "saraban.records",
     "saraban.exchange",
     "saraban.mail",
+    "saraban.security",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "saraban.accounts.middleware.IdleTimeoutMiddleware",
+    "saraban.web.security.SecurityHeadersMiddleware",
+    "saraban.web.security.TwoFactorSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "saraban.web.middleware.AgencyDisplayMiddleware",
@@ -112,6 +115,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout after repeated failures (per account).
 SARABAN_LOGIN_MAX_FAILURES = env_int("SARABAN_LOGIN_MAX_FAILURES", 5)
 SARABAN_LOGIN_LOCK_MINUTES = env_int("SARABAN_LOGIN_LOCK_MINUTES", 15)
+# Throttling of failed sign-ins (passwords and second-factor codes) per address and per username.
+SARABAN_LOGIN_RATE_PER_IP = env_int("SARABAN_LOGIN_RATE_PER_IP", 20)
+SARABAN_LOGIN_RATE_PER_USER = env_int("SARABAN_LOGIN_RATE_PER_USER", 10)
+SARABAN_LOGIN_RATE_WINDOW_SECONDS = env_int("SARABAN_LOGIN_RATE_WINDOW_SECONDS", 15 * 60)
+SARABAN_LOGIN_RATE_BUCKETS = 5
+SARABAN_TRUSTED_PROXY_HEADER = env_str("SARABAN_TRUSTED_PROXY_HEADER", "")
 # Sessions: absolute limit of one working day, idle limit of 30 minutes.
 SESSION_COOKIE_AGE = env_int("SARABAN_SESSION_SECONDS", 8 * 3600)
 SARABAN_IDLE_TIMEOUT_SECONDS = env_int("SARABAN_IDLE_TIMEOUT_SECONDS", 30 * 60)
