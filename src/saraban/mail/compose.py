@@ -53,8 +53,10 @@ def _base(*, sender: str, to: str, subject: str, message_id: str) -> EmailMessag
 
 
 def _letter_file(letter: Letter) -> LetterFile:
-    files = {f.role: f for f in letter.files.filter(role__in=LETTER_ROLES, mime_type="application/pdf")
-             .order_by("-created_at", "-pk")}
+    # The newest file of the best role: dispatch issues the numbered letter after the signing copy.
+    files: dict[str, LetterFile] = {}
+    for f in letter.files.filter(role__in=LETTER_ROLES, mime_type="application/pdf").order_by("-pk"):
+        files.setdefault(f.role, f)
     for role in LETTER_ROLES:
         if role in files:
             return files[role]

@@ -57,7 +57,7 @@ _B64_DEFECTS = (email_errors.InvalidBase64CharactersDefect, email_errors.Invalid
                 email_errors.InvalidBase64LengthDefect, email_errors.NonPrintableDefect)
 _SPEEDS = ((Speed.MOST_URGENT, "ด่วนที่สุด"), (Speed.VERY_URGENT, "ด่วนมาก"), (Speed.URGENT, "ด่วน"))
 _MONTHS = "|".join(thaidate.MONTHS_FULL + tuple(m.replace(".", r"\.") for m in thaidate.MONTHS_SHORT))
-_REF = re.compile(r"(?:^|\s)ที่\s*:?\s*(?P<ref>\S*\d\S*(?:\s\S*\d\S*)?(?:\s?/\s?\S+)?)")
+_REF = re.compile(r"(?:^|\s)ที่\s*:?\s*(?P<ref>\S.*?)\s*(?:ลงวันที่.*)?$")
 _DATE = re.compile(rf"ลงวันที่\s*:?\s*(?P<d>[0-9๐-๙]{{1,2}})\s*(?P<m>{_MONTHS})\s*(?P<y>[0-9๐-๙]{{4}})")
 _SUBJECT = re.compile(r"(?:^|\s)เรื่อง\s*:?\s*(?P<s>.+)$")
 _FROM = re.compile(r"^\s*จาก\s*:?\s*(?P<f>.+)$", re.MULTILINE)
@@ -109,6 +109,13 @@ def _be_date(day: str, month: str, year: str) -> dt.date | None:
         return None
 
 
+def _reference(text: str) -> str:
+    """The ที่ of a letter: what follows the word ที่, when it holds a number (มท 0307/1234)."""
+    match = _REF.search(text.strip())
+    ref = match.group("ref").strip() if match else ""
+    return ref if re.search(r"[0-9๐-๙]", ref) else ""
+
+
 def metadata_from(*, subject: str, body: str, from_name: str, from_address: str, attachment_name: str
                   ) -> IncomingMetadata:
     """Read ที่, ลงวันที่, เรื่อง, the speed class and the sender from the subject, then the body.
@@ -131,13 +138,11 @@ def metadata_from(*, subject: str, body: str, from_name: str, from_address: str,
     if date_match:
         letter_date = _be_date(date_match.group("d"), date_match.group("m"), date_match.group("y"))
         ref_date_part = ref_date_part[: date_match.start()]
-    ref_match = _REF.search(ref_date_part)
-    if ref_match:
-        reference = ref_match.group("ref").strip()
+    reference = _reference(ref_date_part)
     for line in body.splitlines():
         line = line.strip()
-        if not reference and (m := _REF.match(line)) and not line.startswith("ที่อยู่"):
-            reference = m.group("ref").strip()
+        if not reference and line.startswith("ที่ "):
+            reference = _reference(line)
         if letter_date is None and (m2 := _DATE.search(line)):
             letter_date = _be_date(m2.group("d"), m2.group("m"), m2.group("y"))
         if not title and (m3 := _SUBJECT.match(line)):
