@@ -73,13 +73,17 @@ def totp_uri(device: TotpDevice) -> str:
     return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.get_username(), issuer_name=ISSUER)
 
 
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
 def _normalise_code(code: str) -> str:
-    return "".join(ch for ch in code if not ch.isspace() and ch != "-").upper()
+    """Spaces and dashes dropped, Thai digits read as digits, letters upper-cased."""
+    return "".join(ch for ch in code if not ch.isspace() and ch != "-").translate(_THAI_DIGITS).upper()
 
 
 def _hash_recovery(user: User, code: str) -> str:
     # Codes are random (50 bits), so a keyed fast hash is enough; the user id stops reuse across users.
-    return hashlib.sha256(f"{user.pk}:{_normalise_code(code)}".encode()).hexdigest()
+    return hashlib.sha256(f"{user.pk}:{_normalise_code(code)}".encode("utf-8", "replace")).hexdigest()
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -95,7 +99,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 def _matching_step(device: TotpDevice, code: str) -> int | None:
     """The time step of a valid code (one step of clock drift either way), or None."""
     code = _normalise_code(code)
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(device.secret)
     now = timezone.now()
