@@ -9,9 +9,9 @@ Modes:
   inprocess  N worker processes call Django's WSGI handler directly (no HTTP), each with its own
              agency pair; measures the hub's code + database + file store, plus the client-side
              building and parsing of the XML in the same process.
-  http       M hub server processes (``python -m ecms.manage runserver --noreload``; gunicorn is not
-             installed) and N client processes using plain HTTP keep-alive; clients and servers
-             share the machine's cores.
+  http       gunicorn with M sync worker processes (``ecms.config.wsgi``, as in production) and N
+             client processes using plain HTTP keep-alive; clients and servers share the machine's
+             cores.
 
     .venv/bin/python bench/hub_cycle.py                       # both modes, PostgreSQL ecms_bench
     .venv/bin/python bench/hub_cycle.py --mode inprocess --workers 2 --cycles 300
@@ -240,25 +240,18 @@ def free_port() -> int:
 def start_servers(count: int, env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
     import requests
 
-    procs, urls = [], []
-    for _ in range(count):
-        port = free_port()
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "ecms.manage", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                env={**os.environ, **env},
-                cwd=REPO,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}/ecms/service")
+    port = free_port()
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(count), "--bind", f"127.0.0.1:{port}",
+                "--keep-alive", "30", "--pythonpath", str(REPO / "src"), "ecms.config.wsgi:application"]
+    procs = [subprocess.Popen(gunicorn, env={**os.environ, **env}, cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    urls = [f"http://127.0.0.1:{port}/ecms/service"] * count
     for url in urls:
         for _ in range(300):
             try:
-                requests.get(url + "?wsdl", timeout=1)
+                requests.get(url + "?wsdl", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
     return procs, urls
 
@@ -280,7 +273,7 @@ def run(mode: str, workers: int, cycles: int, cover: bytes, urls: list[str]) -> 
             raise SystemExit(f"worker failed with {proc.exitcode}")
     elapsed = max(r[1] for r in results) - min(r[0] for r in results)
     total = cycles * workers
-    label = f"{mode} ({workers} client processes" + (f", {len(urls)} hub server processes)" if urls else ")")
+    label = f"{mode} ({workers} client processes" + (f", gunicorn with {len(urls)} workers)" if urls else ")")
     print(f"{label}: {total} cycles in {elapsed:.2f} s = {total / elapsed:.1f} cycles/s "
           f"({6 * total / elapsed:.0f} requests/s)")
     steps = [sum(r[2][i] for r in results) / total * 1000 for i in range(len(STEPS))]
