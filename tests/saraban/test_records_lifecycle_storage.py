@@ -96,3 +96,11 @@ def test_it_prints_the_forms_with_be_dates_and_thai_digits(cast: Cast, tmp_path:
     cast.profile.use_thai_digits = False
     assert "2 พ.ค. 2558" in pdf_text(register_pdf(records=list(StorageRecord.objects.all()),
                                                   profile=cast.profile), tmp_path)
+
+
+def test_it_falls_back_to_the_regulations_classes_when_none_are_configured(cast: Cast) -> None:
+    RetentionClass.objects.all().delete()
+    assert retention_default() == 10
+    assert letter_store(actor=cast.clerk, letter=unit_letter(cast), retention=5).keep_until_be == 2563
+    with pytest.raises(ValidationError):
+        letter_store(actor=cast.clerk, letter=unit_letter(cast), retention=3)

@@ -31,16 +31,20 @@ ELECTRONIC_MIN_YEARS = 10
 
 
 def retention_classes() -> list[RetentionClass]:
+    """The active classes; with none configured (an emptied table) the regulation's defaults apply."""
+    if not RetentionClass.objects.exists():
+        return [RetentionClass(years=int(v), name=str(label), is_default=v == Retention.TEN_YEARS)
+                for v, label in Retention.choices]
     return list(RetentionClass.objects.filter(active=True))
 
 
 def retention_default() -> int:
-    default = RetentionClass.objects.filter(active=True, is_default=True).first()
+    default = next((c for c in retention_classes() if c.is_default), None)
     return default.years if default else int(Retention.TEN_YEARS)
 
 
 def _retention_check(retention: int) -> None:
-    if not RetentionClass.objects.filter(years=retention, active=True).exists():
+    if retention not in {c.years for c in retention_classes()}:
         raise ValidationError("อายุการเก็บไม่ถูกต้อง", code="REC-001")
 
 
