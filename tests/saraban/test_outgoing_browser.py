@@ -4,13 +4,17 @@ the central clerk dispatches it to two recipients and finds it in the send regis
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pyotp
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from govcommon import thaidate
+from saraban.accounts import totp
+from saraban.accounts.demo import DEMO_PASSWORD
 from saraban.correspondence.models import Book, Letter, RegisterEntry
 from saraban.correspondence.services import register_entry_create
 from saraban.outgoing.models import Delivery, Draft
@@ -25,6 +29,19 @@ def _as(p: Any, url: str, username: str) -> None:
     browser_login(p, url, username)
 
 
+def _as_signer(p: Any, url: str, username: str, app: pyotp.TOTP) -> None:
+    """Signers sign in with the password and the second factor the agency's policy requires."""
+    p.context.clear_cookies()
+    p.goto(f"{url}/accounts/login/")
+    p.fill("#id_username", username)
+    p.fill("#id_password", DEMO_PASSWORD)
+    p.click("main button[type=submit]")
+    p.wait_for_url(f"{url}/accounts/2fa/verify/")
+    p.fill("#id_code", app.now())
+    p.click("main button[type=submit]")
+    p.wait_for_url(f"{url}/")
+
+
 def _open(p: Any, url: str, table: str) -> None:
     p.goto(f"{url}/outgoing/")
     p.click(f"main [data-testid={table}] >> text={SUBJECT}")
@@ -32,6 +49,9 @@ def _open(p: Any, url: str, table: str) -> None:
 
 def test_it_drafts_checks_signs_and_dispatches_an_external_letter(cast: Cast, live_server: Any, page: Any) -> None:
     url, p = live_server.url, page
+    # The director uses an authenticator app; enrolment used the previous step's code.
+    app = pyotp.TOTP(totp.totp_enrolment_start(user=cast.director).secret)
+    totp.totp_enrolment_confirm(user=cast.director, code=app.at(int(time.time()) - 30))
     # An earlier letter already took number 1 of this year's send register.
     with transaction.atomic():
         earlier = Letter.objects.create(direction=Letter.Direction.OUTGOING, subject="หนังสือก่อนหน้า",
@@ -85,7 +105,7 @@ def test_it_drafts_checks_signs_and_dispatches_an_external_letter(cast: Cast, li
     p.wait_for_selector("text=ตรวจแล้ว เสนอผู้ลงนาม")
 
     # The director previews and signs with the password.
-    _as(p, url, "director")
+    _as_signer(p, url, "director", app)
     _open(p, url, "drafts-sign")
     href = p.get_attribute("main [data-testid=preview]", "href")
     preview = p.request.get(f"{url}{href}")
