@@ -53,8 +53,18 @@ class HubClient:
 
     # ----- the transport -----
 
-    def call(self, request: m.Request, *, message_id: str | None = None, response_type: type[R]) -> R:
-        """Send one request; retry on connection errors with the same MessageID; raise faults."""
+    def call(
+        self,
+        request: m.Request,
+        *,
+        message_id: str | None = None,
+        response_type: type[R],
+        raw_sink: IO[bytes] | None = None,
+    ) -> R:
+        """Send one request; retry on connection errors with the same MessageID; raise faults.
+
+        With ``raw_sink``, the response's exact bytes are written there too (evidence of what arrived).
+        """
         message_id = message_id or soap.new_message_id()
         operation = m.operation_of(request)
         addressing = soap.Addressing(
@@ -68,7 +78,7 @@ class HubClient:
             while True:
                 body.seek(0)
                 try:
-                    return self._post(body, size, operation, response_type)
+                    return self._post(body, size, operation, response_type, raw_sink)
                 except (requests.ConnectionError, requests.Timeout):
                     if attempt >= self.retries:
                         raise
@@ -78,7 +88,9 @@ class HubClient:
     def _spool_dir_str(self) -> str | None:
         return str(self.spool_dir) if self.spool_dir is not None else None
 
-    def _post(self, body: IO[bytes], size: int, operation: str, response_type: type[R]) -> R:
+    def _post(
+        self, body: IO[bytes], size: int, operation: str, response_type: type[R], raw_sink: IO[bytes] | None = None
+    ) -> R:
         headers = {
             "Content-Type": "text/xml; charset=utf-8",
             "SOAPAction": f'"{soap.ACTION_PREFIX}{operation}"',
@@ -89,9 +101,12 @@ class HubClient:
             self.url, data=body, headers=headers, auth=auth, timeout=self.timeout, stream=True, verify=self.verify
         ) as response:
             response.raw.decode_content = True
+            source = cast(IO[bytes], response.raw)
+            if raw_sink is not None:
+                source = self._copy_limited(source, raw_sink)
             try:
                 received = soap.read_envelope(
-                    cast(IO[bytes], response.raw),
+                    source,
                     limits=self.limits,
                     spool_dir=self.spool_dir,
                     expect_request=False,
@@ -103,6 +118,17 @@ class HubClient:
             received.cleanup()
             raise ProtocolError(f"ได้ {type(message).__name__} แทน {response_type.__name__}")
         return message
+
+    def _copy_limited(self, source: IO[bytes], sink: IO[bytes]) -> IO[bytes]:
+        """Copy the response into ``sink`` (at most the size limit, plus one byte so that the parser
+        still sees an oversized answer as one) and return ``sink`` positioned at its start."""
+        start = sink.tell()
+        left = self.limits.max_bytes + 1
+        while left > 0 and (chunk := source.read(min(1 << 20, left))):
+            sink.write(chunk)
+            left -= len(chunk)
+        sink.seek(start)
+        return sink
 
     # ----- operations -----
 
@@ -124,8 +150,10 @@ class HubClient:
         notifier = m.Notifier(m.ItemType.REJECT, letter_id, correspondence_date, subject, description=reason)
         return self.notify(notifier, message_id=message_id)
 
-    def pull(self, *, message_id: str | None = None) -> m.InboundResponse:
-        return self.call(m.InboundRequest(), message_id=message_id, response_type=m.InboundResponse)
+    def pull(self, *, message_id: str | None = None, raw_sink: IO[bytes] | None = None) -> m.InboundResponse:
+        return self.call(
+            m.InboundRequest(), message_id=message_id, response_type=m.InboundResponse, raw_sink=raw_sink
+        )
 
     def pull_special(self, request: m.InboundSpecialRequest) -> m.InboundResponse:
         return self.call(request, response_type=m.InboundSpecialResponse)
