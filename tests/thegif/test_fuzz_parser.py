@@ -48,8 +48,9 @@ FRAGMENTS = [b"<", b">", b"&", b"&amp;", b"&#0;", b"&#xD800;", b"<!DOCTYPE r [<!
 
 
 @st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(SAMPLE)
+def mutated(draw: st.DrawFn, sample: bytes = SAMPLE) -> bytes:
+    """Byte-level mutations of a valid envelope (also used against the hub's endpoint)."""
+    data = bytearray(sample)
     for _ in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(["flip", "cut", "splice", "dup", "drop"]))
         at = draw(st.integers(0, max(0, len(data) - 1)))
@@ -69,9 +70,9 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 
 @st.composite
-def mutated_elements(draw: st.DrawFn) -> bytes:
+def mutated_elements(draw: st.DrawFn, sample: bytes = SAMPLE) -> bytes:
     """Well-formed envelopes whose elements are dropped, repeated or given other text."""
-    root = etree.fromstring(SAMPLE)
+    root = etree.fromstring(sample)
     elements = [e for e in root.iter() if e is not root]
     for _ in range(draw(st.integers(1, 4))):
         target = elements[draw(st.integers(0, len(elements) - 1))]
