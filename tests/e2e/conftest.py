@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from tests.ecms.live import REPO, LiveHub, hub_database
@@ -67,6 +69,32 @@ class ExchangeHub(LiveHub):
         env = {**self.env, "E2E_ORG": org_id, "E2E_KEY": public_key}
         subprocess.run([sys.executable, "-m", "ecms.manage", "shell", "-c", _HUB_PUBLISH_KEY], env=env, check=True,
                        cwd=REPO, timeout=60)
+
+
+    def texts(self) -> list[bytes]:
+        """Everything the hub keeps: its database (every table, as text) and every stored file."""
+        out = [f.read_bytes() for f in (self.tmp / "files").rglob("*") if f.is_file()]
+        if self.database_url.startswith("sqlite:///"):
+            db = Path(self.database_url.removeprefix("sqlite:///"))
+            out += [f.read_bytes() for f in db.parent.glob(db.name + "*")]  # with the WAL
+            return out
+        with psycopg.connect(self.database_url) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+            for table in tables:
+                rows = conn.execute(f'SELECT row_to_json(t)::text FROM "{table}" t').fetchall()  # noqa: S608
+                out += [r[0].encode() for r in rows]
+        return out
+
+    def letters_with_subject(self, subject: str) -> int:
+        query = "SELECT COUNT(*) FROM hub_letter WHERE subject = %s"
+        if self.database_url.startswith("sqlite:///"):
+            with sqlite3.connect(self.database_url.removeprefix("sqlite:///")) as conn:
+                return int(conn.execute(query.replace("%s", "?"), (subject,)).fetchone()[0])
+        with psycopg.connect(self.database_url) as conn:
+            row = conn.execute(query, (subject,)).fetchone()
+            assert row is not None
+            return int(row[0])
 
 
 class Agency:

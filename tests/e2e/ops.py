@@ -142,7 +142,14 @@ def outbox(args: dict[str, Any]) -> dict[str, Any]:
                       for o in HubOutbound.objects.order_by("pk")]}
 
 
-OPS = {f.__name__: f for f in (setup, send, delivery, waiting, register, reject, outbox)}
+def inbound(args: dict[str, Any]) -> dict[str, Any]:
+    from saraban.exchange.models import HubInbound
+
+    return {"items": [{"type": i.item_type, "state": i.state, "reason": i.reason, "encrypted": i.encrypted}
+                      for i in HubInbound.objects.order_by("pk")]}
+
+
+OPS = {f.__name__: f for f in (setup, send, delivery, waiting, register, reject, outbox, inbound)}
 
 
 def serve() -> None:

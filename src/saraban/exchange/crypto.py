@@ -111,7 +111,8 @@ def encrypt(plaintext: bytes, *, recipient_der: bytes, aad: bytes) -> bytes:
     content_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(12)
     ciphertext = AESGCM(content_key).encrypt(nonce, plaintext, aad)
-    root = etree.Element(f"{{{NS}}}EncryptedLetter", nsmap={None: NS})
+    # A prefix, not a default namespace: thegif.xmlsafe refuses xmlns="..." (see docs/EXCHANGE.md).
+    root = etree.Element(f"{{{NS}}}EncryptedLetter", nsmap={"sl": NS})
     root.set("algorithm", ENVELOPE_ALGORITHM)
     root.set("keyId", key_id(recipient_der))
     for tag, value in (("EncryptedKey", public.encrypt(content_key, _oaep())), ("Nonce", nonce),
