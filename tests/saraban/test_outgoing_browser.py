@@ -17,7 +17,7 @@ from saraban.accounts import totp
 from saraban.accounts.demo import DEMO_PASSWORD
 from saraban.correspondence.models import Book, Letter, RegisterEntry
 from saraban.correspondence.services import register_entry_create
-from saraban.outgoing.models import Delivery, Draft
+from saraban.outgoing.models import Delivery, Draft, SalutationPair
 from tests.saraban.conftest import Cast, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +52,8 @@ def test_it_drafts_checks_signs_and_dispatches_an_external_letter(cast: Cast, li
     # The director uses an authenticator app; enrolment used the previous step's code.
     app = pyotp.TOTP(totp.totp_enrolment_start(user=cast.director).secret)
     totp.totp_enrolment_confirm(user=cast.director, code=app.at(int(time.time()) - 30))
+    # The official pairs come from a data migration, which an earlier transactional test may have flushed.
+    SalutationPair.objects.get_or_create(salutation="เรียน", closing="ขอแสดงความนับถือ")
     # An earlier letter already took number 1 of this year's send register.
     with transaction.atomic():
         earlier = Letter.objects.create(direction=Letter.Direction.OUTGOING, subject="หนังสือก่อนหน้า",
