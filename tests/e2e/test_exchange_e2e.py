@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import B, Agency, World
+from tests.e2e.conftest import World
+from tests.e2e.world import Agency, B
 
 pytestmark = pytest.mark.slow
 

@@ -27,6 +27,7 @@ from govcommon.errors import AppError, ConflictError, ValidationError
 from saraban.accounts.models import User
 from saraban.audit.services import audit_record
 from saraban.correspondence import storage
+from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, Registry
 from saraban.exchange import conf, crypto, wire
 from saraban.exchange.models import DirectoryEntry, ExchangeSetting, HubInbound, HubOutbound
@@ -132,7 +133,8 @@ def _request_for(line: HubOutbound) -> tuple[m.Item, bool]:
         assert line.delivery is not None
         department = line.accept_department
         key = _recipient_key(department)
-        if key is None and line.delivery.letter.is_secret and conf.configured():
+        secrecy = line.delivery.letter.secrecy
+        if key is None and Secrecy.CONFIDENTIAL <= secrecy < Secrecy.TOP_SECRET and conf.configured():
             directory_sync()  # the hub may publish the key by now
             key = _recipient_key(department)
         out = wire.letter_for(line.delivery, recipient_key=key)
@@ -221,24 +223,32 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, ProtocolError) and type(exc) is ProtocolError
 
 
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, AppError):
+        return f"[{exc.code}] {exc.message}"
+    return f"ติดต่อระบบกลางไม่ได้: {exc}"
+
+
 def outbound_send(*, pk: int, client: HubClient | None = None) -> HubOutbound:
     """Send one claimed line with its fixed MessageID and record the hub's answer."""
     line = HubOutbound.objects.select_related("delivery__letter", "receipt__letter__reception__entry",
                                               "inbound__letter").get(pk=pk)
     if line.state != HubOutbound.State.PENDING:
         return line
+    client = client or hub_client()
     try:
         item, encrypted = _request_for(line)
     except (ValidationError, ConflictError) as exc:  # nothing to send, or no key: never retried
         _mark_failed(line, f"[{exc.code}] {exc.message}", permanent=True)
         return line
-    client = client or hub_client()
+    except (requests.RequestException, ProtocolError) as exc:  # the directory could not be read
+        _mark_failed(line, _error_text(exc), permanent=False)
+        return line
     try:
         response = client.call(m.OutboundRequest(item=item), message_id=line.message_id,
                                response_type=m.OutboundResponse)
     except (requests.RequestException, ProtocolError) as exc:
-        message = f"[{exc.code}] {exc.message}" if isinstance(exc, AppError) else f"ติดต่อระบบกลางไม่ได้: {exc}"
-        _mark_failed(line, message, permanent=not _retryable(exc))
+        _mark_failed(line, _error_text(exc), permanent=not _retryable(exc))
         return line
     _crash_point("after_send")
     _mark_sent(line, response, encrypted=encrypted)
@@ -434,7 +444,7 @@ def hub_pull(*, actor: User | None = None, limit: int = 200, client: HubClient |
                 client.delete(row.process_id, message_id=row.delete_message_id)
                 HubInbound.objects.filter(pk=row.pk).update(dequeued_at=timezone.now())
     except (requests.RequestException, ProtocolError) as exc:
-        report.errors.append(f"[{exc.code}] {exc.message}" if isinstance(exc, AppError) else str(exc))
+        report.errors.append(_error_text(exc))
     finally:
         _auto_register(stored)
         with transaction.atomic():
