@@ -1,0 +1,91 @@
+"""Search reads the newest candidates in pages and checks them against the access rule: the order,
+the limit, letters behind many newer ones the user may not open, holders, short words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from saraban.accounts.models import User
+from saraban.correspondence.models import Letter
+from saraban.receiving.models import Holding
+from saraban.records import selectors
+from saraban.records.selectors import SearchQuery, letters_search
+from saraban.records.services import letter_index
+from tests.saraban.conftest import Cast
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of two candidates, so that a handful of letters needs several pages."""
+    monkeypatch.setattr(selectors, "FIRST_PAGE", 2)
+
+
+def make_letter(cast: Cast, subject: str, **fields: object) -> Letter:
+    fields.setdefault("owner_unit", cast.central.unit)
+    fields.setdefault("direction", Letter.Direction.INCOMING)
+    letter = Letter.objects.create(subject=subject, created_by=cast.clerk, **fields)
+    letter_index(letter=letter)
+    return letter
+
+
+def search(user: User, text: str, limit: int = 50, **filters: object) -> list[int]:
+    query = SearchQuery(text=text, **filters)  # type: ignore[arg-type]
+    return [letter.pk for letter in letters_search(user=user, query=query, limit=limit)]
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_it_returns_the_newest_matches_first_and_stops_at_the_limit(cast: Cast) -> None:
+    letters = [make_letter(cast, f"รายงานการประชุมครั้งที่ {n}") for n in range(7)]
+    make_letter(cast, "คำสั่งแต่งตั้งคณะทำงาน")
+    newest_first = [x.pk for x in reversed(letters)]
+    assert search(cast.auditor, "ประชุม", limit=3) == newest_first[:3]
+    assert search(cast.auditor, "ประชุม", limit=6) == newest_first[:6]
+    assert search(cast.auditor, "ประชุม") == newest_first
+
+
+@pytest.mark.parametrize("checked_pages", [1, 3])
+@pytest.mark.usefixtures("small_pages")
+def test_it_finds_the_officers_letters_behind_many_newer_letters_they_may_not_open(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, checked_pages: int
+) -> None:
+    """With one checked page the rest is found by the query that joins the access rule."""
+    monkeypatch.setattr(selectors, "CHECKED_PAGES", checked_pages)
+    oldest = make_letter(cast, "ขออนุมัติจัดซื้อวัสดุ", owner_unit=cast.unit_registry.unit)
+    mine = make_letter(cast, "ขออนุมัติจัดซื้อครุภัณฑ์", owner_unit=cast.unit_registry.unit)
+    others = [make_letter(cast, f"ขออนุมัติจัดซื้อรายการที่ {n}") for n in range(9)]
+    assert search(cast.officer, "จัดซื้อ", limit=1) == [mine.pk]
+    assert search(cast.officer, "จัดซื้อ", limit=2) == [mine.pk, oldest.pk]
+    assert search(cast.officer, "จัดซื้อ") == [mine.pk, oldest.pk]
+    assert search(cast.auditor, "จัดซื้อ", limit=2) == [others[-1].pk, others[-2].pk]
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_it_finds_a_letter_sent_to_the_officers_unit_by_another_unit(cast: Cast) -> None:
+    held = make_letter(cast, "แจ้งเวียนระเบียบการลา")
+    make_letter(cast, "แจ้งเวียนระเบียบการเงิน")
+    assert search(cast.officer, "แจ้งเวียน") == []
+    now = timezone.now()
+    Holding.objects.create(letter=held, unit=cast.unit_registry.unit, sent_by=cast.clerk, sent_at=now, state_at=now)
+    assert search(cast.officer, "แจ้งเวียน") == [held.pk]
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_it_applies_filters_to_every_page_of_text_matches(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "CHECKED_PAGES", 1)
+    wanted = make_letter(cast, "ประกาศผลการสอบคัดเลือก", letter_date=dt.date(2024, 5, 1))
+    for n in range(5):
+        make_letter(cast, f"ประกาศผลการสอบรอบที่ {n}", letter_date=dt.date(2025, 5, 1))
+    assert search(cast.auditor, "ประกาศผล", date_to=dt.date(2024, 12, 31)) == [wanted.pk]
+    assert search(cast.officer, "ประกาศผล") == []
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_it_finds_words_shorter_than_three_characters_newest_first(cast: Cast) -> None:
+    old = make_letter(cast, "ขอเชิญประชุม")
+    make_letter(cast, "แจ้งกำหนดการประชุม")
+    new = make_letter(cast, "ขอความร่วมมือ")
+    assert search(cast.auditor, "ขอ") == [new.pk, old.pk]
+    assert search(cast.auditor, "ขอ ประชุม") == [old.pk]
