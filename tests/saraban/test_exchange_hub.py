@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
+from saraban.audit.models import AuditRecord
 from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import LetterFile
 from saraban.correspondence.storage import read_bytes
@@ -31,8 +33,8 @@ from saraban.exchange.services import (
 from saraban.outgoing.models import Delivery
 from saraban.receiving.models import ReceiptResult, Reception
 from saraban.receiving.services import incoming_letter_register, incoming_letter_reject
-from tests.ecms.live import hub_database
 from tests.e2e.world import A, B, ExchangeHub
+from tests.ecms.live import hub_database
 from tests.saraban.conftest import Cast
 from tests.saraban.test_exchange_outbox import sent_letter
 from thegif import messages as m
@@ -235,3 +237,12 @@ def test_it_fails_a_secret_letter_when_no_key_is_published(cast: Cast, as_a: Non
     delivery = Delivery.objects.get()
     assert delivery.is_problem and "กุญแจสาธารณะ" in delivery.reason
     assert pull_all(partner) == []
+
+
+def test_it_pulls_on_demand_from_the_clerks_button(cast: Cast, as_a: None, partner: HubClient,
+                                                   client_for: object) -> None:
+    partner.send_letter(letter_from_b("ดึงด้วยปุ่มของเจ้าหน้าที่"))
+    page = client_for(cast.clerk).post(reverse("exchange-pull"), follow=True)  # type: ignore[operator]
+    assert "หนังสือเข้าใหม่ 1 ฉบับ" in page.text
+    assert Reception.objects.get().letter.subject == "ดึงด้วยปุ่มของเจ้าหน้าที่"
+    assert AuditRecord.objects.filter(action="exchange.pull_requested", actor_id=cast.clerk.pk).exists()
