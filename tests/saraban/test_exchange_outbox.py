@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import socket
 import threading
 from collections.abc import Iterator
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection
 from django.test import override_settings
 from django.utils import timezone
@@ -150,3 +152,17 @@ def test_it_gives_concurrent_workers_different_lines(cast: Cast, unreachable_hub
         t.join()
     taken = [pk for claim in claims for pk in claim]
     assert len(taken) == len(set(taken)) == 6, (connection.vendor, claims)
+
+
+def test_it_runs_one_round_from_the_command_line(cast: Cast, unreachable_hub: None) -> None:
+    sent_letter(cast)
+    out = io.StringIO()
+    call_command("run_exchange_worker", "--once", stdout=out)
+    assert "adopted 1; sent 0, retrying 1, failed 0" in out.getvalue()
+    assert "errors:" in out.getvalue()  # the pull could not reach the hub either
+
+
+def test_it_refuses_to_start_without_hub_settings(cast: Cast) -> None:
+    with (override_settings(SARABAN_HUB_URL="", SARABAN_HUB_USERNAME="", SARABAN_HUB_PASSWORD=""),
+          pytest.raises(CommandError, match="SARABAN_HUB_URL")):
+        call_command("run_exchange_worker", "--once")

@@ -443,7 +443,7 @@ def hub_pull(*, actor: User | None = None, limit: int = 200, client: HubClient |
             if row.dequeued_at is None:
                 client.delete(row.process_id, message_id=row.delete_message_id)
                 HubInbound.objects.filter(pk=row.pk).update(dequeued_at=timezone.now())
-    except (requests.RequestException, ProtocolError) as exc:
+    except (requests.RequestException, AppError) as exc:  # AppError: ProtocolError, or no registry
         report.errors.append(_error_text(exc))
     finally:
         _auto_register(stored)

@@ -3,14 +3,19 @@ answer senders, and check on letters nobody pulled. SIGTERM finishes the current
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 
-from saraban.exchange.services import exchange_worker_cycle
+from saraban.exchange import conf
+from saraban.exchange.services import HubNotConfiguredError, exchange_worker_cycle
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -27,10 +32,22 @@ class Command(BaseCommand):
         def on_signal(signum: int, frame: FrameType | None) -> None:
             stop.set()  # finish the request in flight, then leave
 
+        if not conf.configured():
+            raise CommandError(HubNotConfiguredError.default_message)
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         while not stop.is_set():
-            report = exchange_worker_cycle(stop=stop.is_set, force_pull=options["once"])
+            try:
+                report = exchange_worker_cycle(stop=stop.is_set, force_pull=options["once"])
+            except Exception:
+                if options["once"]:
+                    raise
+                # a busy database or a bug in one round must not stop the channel: log, wait, go on
+                log.exception("exchange worker round failed")
+                close_old_connections()
+                if stop.wait(max(1.0, float(options["interval"]))):
+                    return
+                continue
             line = (f"adopted {report.adopted}; sent {report.send.sent}, retrying {report.send.retrying}, "
                     f"failed {report.send.failed}")
             if report.pull is not None:
