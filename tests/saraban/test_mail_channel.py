@@ -108,8 +108,19 @@ def test_it_sends_a_letter_with_its_pdf_and_cover_by_smtp(cast: Cast, smtp_serve
     assert len(smtp_server.raw) == 1  # sent once only
 
 
-def test_it_refuses_to_email_a_secret_letter(cast: Cast, smtp_server: SmtpServer) -> None:
-    letter = _dispatched(cast, secrecy=Secrecy.CONFIDENTIAL).letter
+def test_it_refuses_to_dispatch_a_secret_letter_by_email(cast: Cast) -> None:
+    from saraban.outgoing.services import SecretByEmailError as DispatchRefused
+
+    with pytest.raises(DispatchRefused):
+        _dispatched(cast, secrecy=Secrecy.CONFIDENTIAL)
+    assert not Delivery.objects.exists()
+
+
+def test_it_refuses_to_email_a_letter_classified_after_dispatch(cast: Cast, smtp_server: SmtpServer) -> None:
+    """GIVEN a letter queued for e-mail WHEN it is classified ลับ before the worker runs
+    THEN the worker refuses to send it and marks the delivery failed with the reason."""
+    letter = _dispatched(cast).letter
+    type(letter).objects.filter(pk=letter.pk).update(secrecy=Secrecy.CONFIDENTIAL)
     call_command("run_mail_worker", "--once", stdout=io.StringIO())
 
     assert smtp_server.raw == []

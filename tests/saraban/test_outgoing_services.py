@@ -152,6 +152,19 @@ def test_it_refuses_a_top_secret_letter_to_the_hub_and_changes_nothing(cast: Cas
     assert RegisterEntry.objects.get().book == Book.SECRET_SEND
 
 
+def test_it_refuses_a_secret_letter_by_email_and_sends_it_through_the_hub(cast: Cast) -> None:
+    from saraban.outgoing.services import SecretByEmailError
+
+    draft = _signed(cast, secrecy=Secrecy.CONFIDENTIAL)
+    by_email = [RecipientInput("กรมการปกครอง", Delivery.Channel.EMAIL, "saraban@dopa.example.go.th")]
+    with pytest.raises(SecretByEmailError):
+        letter_dispatch(actor=cast.clerk, draft=draft, registry=cast.central, recipients=by_email)
+    assert not RegisterEntry.objects.exists() and not Delivery.objects.exists()
+    by_hub = [RecipientInput("กรมการปกครอง", Delivery.Channel.HUB, "1503000000")]
+    letter_dispatch(actor=cast.clerk, draft=draft, registry=cast.central, recipients=by_hub)
+    assert RegisterEntry.objects.get().book == Book.SECRET_SEND
+
+
 def test_it_records_outcomes_and_lists_problems_until_handled(cast: Cast) -> None:
     draft = letter_dispatch(actor=cast.clerk, draft=_signed(cast), registry=cast.central, recipients=TWO)
     hub = draft.letter.deliveries.get(channel=Delivery.Channel.HUB)

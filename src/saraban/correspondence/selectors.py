@@ -39,8 +39,11 @@ def letters_visible_to(user: User) -> QuerySet[Letter]:
     held = Q(holdings__user=user) | Q(holdings__unit_id__in=unit_ids) | Q(reception__registry_id__in=registry_ids)
     if assisted_ids:
         held |= Q(holdings__user_id__in=assisted_ids)
+    # People in an outgoing letter's workflow (outgoing.Draft): drafter, checker and signer.
+    workflow = Q(draft__drafter=user) | Q(draft__checker=user) | Q(draft__signer=user)
     return qs.filter(
         Q(owner_unit_id__in=unit_ids) | Q(entries__registry_id__in=registry_ids) | Q(created_by=user) | held
+        | workflow
     ).distinct()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +39,21 @@ class TopSecretElectronicError(ValidationError):
     code = "OUT-403"
     default_message = ("หนังสือลับที่สุดส่งทางระบบอิเล็กทรอนิกส์ไม่ได้ ต้องส่งเป็นกระดาษโดยเจ้าหน้าที่นำส่ง "
                        "ใส่ซองทึบแสงสองชั้นตามระเบียบว่าด้วยการรักษาความลับของทางราชการ")
+
+
+class SecretByEmailError(ValidationError):
+    code = "OUT-404"
+    default_message = ("หนังสือลับและลับมากส่งทางไปรษณีย์อิเล็กทรอนิกส์ไม่ได้ เพราะไม่มีการเข้ารหัส "
+                       "ให้ส่งผ่านระบบแลกเปลี่ยน e-CMS (เข้ารหัสถึงผู้รับ) หรือเป็นกระดาษ")
+
+
+def secrecy_channels_check(secrecy: int, recipients: Sequence[RecipientInput]) -> None:
+    """ลับที่สุด never goes electronically; ลับ/ลับมาก go only through the hub, encrypted for the
+    recipient, never by e-mail (ภาคผนวก 6 ข้อ 4.2.3, ข้อ 29)."""
+    if secrecy >= Secrecy.TOP_SECRET and any(r.channel in Delivery.ELECTRONIC for r in recipients):
+        raise TopSecretElectronicError()
+    if secrecy >= Secrecy.CONFIDENTIAL and any(r.channel == Delivery.Channel.EMAIL for r in recipients):
+        raise SecretByEmailError()
 
 
 @dataclass(frozen=True)
@@ -105,8 +121,7 @@ def _recipients_check(recipients: list[RecipientInput], *, secrecy: int) -> None
         if r.channel in Delivery.ELECTRONIC and not r.address.strip():
             raise ValidationError(f"กรุณาระบุรหัสหน่วยงานหรือที่อยู่ไปรษณีย์อิเล็กทรอนิกส์ของ {r.name}",
                                   code="OUT-422")
-    if secrecy >= Secrecy.TOP_SECRET and any(r.channel in Delivery.ELECTRONIC for r in recipients):
-        raise TopSecretElectronicError()
+    secrecy_channels_check(secrecy, recipients)
 
 
 def _recipients_set(draft: Draft, recipients: tuple[RecipientInput, ...] | None) -> None:
@@ -305,8 +320,7 @@ def letter_dispatch(*, actor: User, draft: Draft, registry: Registry, recipients
         letter = draft.letter
         if draft.state != Draft.State.SIGNED:
             raise ConflictError("ส่งได้เฉพาะหนังสือที่ลงนามแล้วและยังไม่ได้ส่ง", code="OUT-423")
-        if letter.secrecy >= Secrecy.TOP_SECRET and any(r.channel in Delivery.ELECTRONIC for r in recipients):
-            raise TopSecretElectronicError()
+        secrecy_channels_check(letter.secrecy, recipients)
         now = timezone.localtime()
         when = f"{now:%d/%m}/{now.year + 543} {now:%H.%M} น."
         entry = register_entry_create(actor=actor, registry=registry, book=SERIES_BOOK[Draft.Series(draft.series)],
