@@ -170,7 +170,8 @@ DECISIONS: dict[str, str] = {
     "out-draft-sign POST": "302 404 404 403 403 404 404 403 404 404",
     "out-letter-dispatch GET": "302 403 404 403 403 404 403 403 403 403",
     "out-delivery-resolve GET": "405 405 405 405 405 405 405 405 405 405",
-    "out-delivery-resolve POST": "302 403 302 302 302 404 403 403 403 403",
+    # the director signed the dispatched letter, so may see its deliveries (ac1cefc)
+    "out-delivery-resolve POST": "302 403 302 302 302 302 403 403 403 403",
     "records-search GET": "302 200 200 200 200 200 200 200 200 200",
     "records-storage GET": "302 200 200 403 403 200 403 200 403 200",
     "records-storage-send GET": "302 403 200 200 403 403 403 403 403 200",
@@ -198,6 +199,11 @@ DECISIONS: dict[str, str] = {
     "mail-inbound-raw GET": "302 403 404 403 403 403 403 403 403 404",
     "mail-inbound-handle GET": "405 405 405 405 405 405 405 405 405 405",
     "mail-inbound-handle POST": "302 403 404 403 403 403 403 403 403 404",
+    # the hub channel's page and pull button: central clerks only (inbound id points at nothing)
+    "exchange-home GET": "302 403 200 403 403 403 403 403 403 200",
+    "exchange-pull GET": "405 405 405 405 405 405 405 405 405 405",
+    "exchange-pull POST": "302 403 302 403 403 403 403 403 403 302",
+    "exchange-inbound-xml GET": "302 403 404 403 403 403 403 403 403 404",
 }
 
 
