@@ -246,3 +246,23 @@ def test_it_pulls_on_demand_from_the_clerks_button(cast: Cast, as_a: None, partn
     assert "หนังสือเข้าใหม่ 1 ฉบับ" in page.text
     assert Reception.objects.get().letter.subject == "ดึงด้วยปุ่มของเจ้าหน้าที่"
     assert AuditRecord.objects.filter(action="exchange.pull_requested", actor_id=cast.clerk.pk).exists()
+
+
+def test_it_keeps_aside_a_secret_letter_for_another_key_and_tells_the_sender(
+        cast: Cast, as_a: None, partner: HubClient, tmp_path: Path) -> None:
+    crypto.key_generate(tmp_path / "a.pem", bits=2048)  # ours (SARABAN_EXCHANGE_KEY_FILE)
+    other = crypto.key_generate(tmp_path / "someone-else.pem", bits=2048)
+    letter = letter_from_b(wire.SECRET_SUBJECT)
+    letter.secret_code = "002"
+    letter.attachments = [m.BinaryObject.from_bytes(
+        crypto.encrypt(b"{}", recipient_der=other, aad=wire.aad_for(letter.id, letter.correspondence_date, A.org_id)),
+        mime_code=crypto.MIME, file_name=crypto.FILE_NAME)]
+    partner.send_letter(letter)
+    report = hub_pull()
+    assert report.quarantined == 1 and not Reception.objects.exists()
+    row = HubInbound.objects.get()
+    assert row.state == HubInbound.State.QUARANTINED and "กุญแจอื่น" in row.reason and row.dequeued_at
+    assert read_bytes(row.evidence_sha256).startswith(b"<?xml")
+    assert outbox_send_due().sent == 1
+    [invalid] = [i.content for i in pull_all(partner) if isinstance(i.content, m.Notifier)]
+    assert invalid.kind == m.ItemType.INVALID and "กุญแจอื่น" in (invalid.description or "")

@@ -27,6 +27,7 @@ class HubOutbound(models.Model):
         RECEIVE = "ReceiveLetterNotifier", "แจ้งได้รับหนังสือ"
         ACCEPT = "AcceptLetterNotifier", "แจ้งเลขรับ"
         REJECT = "RejectLetterNotifier", "แจ้งปฏิเสธการรับ"
+        INVALID = "InvalidLetterNotifier", "แจ้งหนังสือผิด"
 
     class State(models.TextChoices):
         PENDING = "pending", "รอส่ง"
@@ -38,8 +39,8 @@ class HubOutbound(models.Model):
                                     related_name="hub_outbound")
     receipt = models.OneToOneField(ReceiptResult, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="hub_outbound")
-    inbound = models.OneToOneField("HubInbound", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="receive_notifier")
+    inbound = models.ForeignKey("HubInbound", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="notifiers")
     message_id = models.CharField("wsa:MessageID", max_length=100, unique=True)
     state = models.CharField("สถานะ", max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField("จำนวนครั้งที่พยายาม", default=0)

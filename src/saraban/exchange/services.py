@@ -139,9 +139,12 @@ def _request_for(line: HubOutbound) -> tuple[m.Item, bool]:
             key = _recipient_key(department)
         out = wire.letter_for(line.delivery, recipient_key=key)
         return out.letter, out.encrypted
-    if line.kind == HubOutbound.Kind.RECEIVE:
+    if line.kind in (HubOutbound.Kind.RECEIVE, HubOutbound.Kind.INVALID):
         inbound = line.inbound
         assert inbound is not None and inbound.correspondence_date is not None
+        if line.kind == HubOutbound.Kind.INVALID:
+            return m.Notifier(m.ItemType.INVALID, inbound.hub_letter_id, inbound.correspondence_date,
+                              inbound.wire_subject or "-", description=inbound.reason or "-"), False
         return m.Notifier(m.ItemType.RECEIVE, inbound.hub_letter_id, inbound.correspondence_date,
                           inbound.wire_subject or "-"), False
     receipt = line.receipt
@@ -159,13 +162,13 @@ def _request_for(line: HubOutbound) -> tuple[m.Item, bool]:
                       inbound.wire_subject or "-", description=receipt.reason or "ปฏิเสธการรับ"), False
 
 
-def _obj_of(line: HubOutbound) -> Letter:
+def _obj_of(line: HubOutbound) -> Letter | HubInbound:
     if line.delivery is not None:
         return line.delivery.letter
     if line.receipt is not None:
         return line.receipt.letter
-    assert line.inbound is not None and line.inbound.letter is not None
-    return line.inbound.letter
+    assert line.inbound is not None
+    return line.inbound.letter or line.inbound
 
 
 def _mark_sent(line: HubOutbound, response: m.OutboundResponse, *, encrypted: bool) -> None:
@@ -313,6 +316,9 @@ def _letter_store(item: m.InboundItem, letter: m.CorrespondenceLetter, evidence:
         row = _inbound(item, evidence, state=HubInbound.State.QUARANTINED, reason=reason,
                        correspondence_date=letter.correspondence_date, subject=letter.subject, reference=letter.id)
         row.save()
+        # the sender learns at once that its letter could not be read (its problem list)
+        HubOutbound.objects.create(kind=HubOutbound.Kind.INVALID, inbound=row, message_id=soap.new_message_id(),
+                                   next_attempt_at=timezone.now())
         audit_record(actor=None, action="exchange.quarantined", obj=row,
                      summary=f"กันหนังสือจากระบบกลางไว้ตรวจสอบ (LetterID {item.letter_id}): {reason}"[:500],
                      data={"process_id": item.process_id, "evidence_sha256": row.evidence_sha256})
