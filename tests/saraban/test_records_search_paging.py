@@ -46,13 +46,13 @@ def test_it_returns_the_newest_matches_first_and_stops_at_the_limit(cast: Cast) 
     assert search(cast.auditor, "ประชุม") == newest_first
 
 
-@pytest.mark.parametrize("checked_pages", [1, 3])
+@pytest.mark.parametrize("checked", [2, 1000])
 @pytest.mark.usefixtures("small_pages")
 def test_it_finds_the_officers_letters_behind_many_newer_letters_they_may_not_open(
-    cast: Cast, monkeypatch: pytest.MonkeyPatch, checked_pages: int
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, checked: int
 ) -> None:
-    """With one checked page the rest is found by the query that joins the access rule."""
-    monkeypatch.setattr(selectors, "CHECKED_PAGES", checked_pages)
+    """With two candidates checked the rest is found by the query that joins the access rule."""
+    monkeypatch.setattr(selectors, "CHECK_BUDGET", checked)
     oldest = make_letter(cast, "ขออนุมัติจัดซื้อวัสดุ", owner_unit=cast.unit_registry.unit)
     mine = make_letter(cast, "ขออนุมัติจัดซื้อครุภัณฑ์", owner_unit=cast.unit_registry.unit)
     others = [make_letter(cast, f"ขออนุมัติจัดซื้อรายการที่ {n}") for n in range(9)]
@@ -74,7 +74,7 @@ def test_it_finds_a_letter_sent_to_the_officers_unit_by_another_unit(cast: Cast)
 
 @pytest.mark.usefixtures("small_pages")
 def test_it_applies_filters_to_every_page_of_text_matches(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "CHECKED_PAGES", 1)
+    monkeypatch.setattr(selectors, "CHECK_BUDGET", 2)
     wanted = make_letter(cast, "ประกาศผลการสอบคัดเลือก", letter_date=dt.date(2024, 5, 1))
     for n in range(5):
         make_letter(cast, f"ประกาศผลการสอบรอบที่ {n}", letter_date=dt.date(2025, 5, 1))

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -36,7 +36,9 @@ class SearchQuery:
 # Candidates are read newest first in pages that grow geometrically until enough visible
 # letters are found: a common word stops after the first page, a rare one needs few rows at all.
 FIRST_PAGE = 200
-CHECKED_PAGES = 3
+CHECK_BUDGET = 4000  # candidates checked against the access rule before one joined query
+RECENT_ROWS = 2000
+WINDOW_GROWTH = 8
 NO_ID_ABOVE = 2**62
 
 
@@ -88,19 +90,16 @@ def _matching(query: SearchQuery, clearance: int, *, fts_table: bool) -> tuple[Q
     return qs, fts if fts_table else ""
 
 
-def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int, pages: int) -> Iterator[tuple[list[int], int]]:
-    """Ids of matching index rows, newest first, in at most ``pages`` growing pages (keyset on the
-    id), each with the id the next page starts below.
-
-    On SQLite the FTS5 trigram table yields its matches by descending rowid and stops at the page
-    size, so a common word costs no more than a rare one; the other filters are applied to each
-    page. On PostgreSQL one query per page carries every condition with ``ORDER BY letter_id DESC
-    LIMIT n``: the planner walks the primary key backwards with the trigram condition as a filter
-    when matches are common, or reads the pg_trgm GIN index when they are rare."""
+def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[list[int], int]]:
+    """Ids of matching index rows, newest first, in pages, each with the id the next page starts
+    below (0 when no row is left)."""
+    if connection.vendor == "postgresql":
+        yield from _pg_pages(qs, limit)
+        return
     size = max(FIRST_PAGE, limit)
     before = NO_ID_ABOVE
-    for _ in range(pages):
-        if fts:
+    while True:
+        if fts:  # FTS5 yields matches by descending rowid and stops at the page size
             with connection.cursor() as cur:
                 cur.execute(FTS_PAGE_SQL, [fts, before, size])
                 scanned = [row[0] for row in cur.fetchall()]
@@ -117,6 +116,35 @@ def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int, pages: int) -> Itera
         size *= 4
 
 
+def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int]]:
+    """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key (a common word is
+    found there at once); older rows in id windows that grow by ``WINDOW_GROWTH``, each read with
+    the pg_trgm GIN index ANDed with the id range, so only the matches inside the window are
+    fetched and sorted. Walking the primary key backwards over rows that mostly do not match, as
+    the planner would choose for ``ORDER BY letter_id DESC LIMIT n``, costs a LIKE per row."""
+    size = max(FIRST_PAGE, limit)
+    top = LetterIndex.objects.order_by("-letter_id").values_list("letter_id", flat=True).first()
+    if top is None:
+        yield [], 0
+        return
+    before, low, width = top + 1, top + 1 - RECENT_ROWS, RECENT_ROWS
+    while before > 0:
+        window = qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
+        if width > RECENT_ROWS:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SET LOCAL enable_indexscan = off")  # range and GIN as bitmaps, ANDed
+                ids = list(window.values_list("letter_id", flat=True)[:size])
+        else:
+            ids = list(window.values_list("letter_id", flat=True)[:size])
+        if len(ids) == size:
+            before = ids[-1]
+        else:
+            before = max(low, 0)
+            width *= WINDOW_GROWTH
+            low = before - width
+        yield ids, before
+
+
 def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[Letter]:
     """Letters matching the query that the user may open, newest first (at most ``limit``).
 
@@ -131,11 +159,14 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     ids: list[int] = []
     qs, fts = _matching(query, user.clearance, fts_table=True)
     before = NO_ID_ABOVE
-    for page, before in _pages(qs, fts, limit, pages=CHECKED_PAGES):
+    checked = 0
+    for page, before in _pages(qs, fts, limit):
         allowed = set(page) if sees_all else set(visible.filter(pk__in=page).values_list("pk", flat=True))
         ids.extend(i for i in page if i in allowed)
+        checked += len(page)
         if len(ids) >= limit:
             before = 0
+        if not before or (checked >= CHECK_BUDGET and not sees_all):
             break
     if before:
         rest, _ = _matching(query, user.clearance, fts_table=False)
