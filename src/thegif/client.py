@@ -75,8 +75,12 @@ class HubClient:
         with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, dir=self._spool_dir_str()) as body:
             soap.write_envelope(cast(IO[bytes], body), request, addressing=addressing, token=token)
             size = body.tell()
+            sink_start = raw_sink.tell() if raw_sink is not None else 0
             while True:
                 body.seek(0)
+                if raw_sink is not None:  # a retry replaces what a broken attempt left
+                    raw_sink.seek(sink_start)
+                    raw_sink.truncate()
                 try:
                     return self._post(body, size, operation, response_type, raw_sink)
                 except (requests.ConnectionError, requests.Timeout):
