@@ -38,7 +38,7 @@ class SearchQuery:
 FIRST_PAGE = 200
 CHECK_BUDGET = 4000  # candidates checked against the access rule before one joined query
 RECENT_ROWS = 2000
-WINDOW_GROWTH = 8
+MAX_WINDOW_GROWTH = 64
 NO_ID_ABOVE = 2**62
 
 
@@ -118,9 +118,9 @@ def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[li
 
 def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int]]:
     """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key (a common word is
-    found there at once); older rows in id windows that grow by ``WINDOW_GROWTH``, each read with
-    the pg_trgm GIN index ANDed with the id range, so only the matches inside the window are
-    fetched and sorted. Walking the primary key backwards over rows that mostly do not match, as
+    found there at once); older rows in id windows sized by the density of matches seen so far,
+    each read with the pg_trgm GIN index ANDed with the id range, so only the matches inside the
+    window are fetched and sorted. Walking the primary key backwards over rows that mostly do not match, as
     the planner would choose for ``ORDER BY letter_id DESC LIMIT n``, costs a LIKE per row."""
     size = max(FIRST_PAGE, limit)
     top = LetterIndex.objects.order_by("-letter_id").values_list("letter_id", flat=True).first()
@@ -140,7 +140,8 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
             before = ids[-1]
         else:
             before = max(low, 0)
-            width *= WINDOW_GROWTH
+            # The next window should hold about twice a page at the density just seen.
+            width *= max(2, min(MAX_WINDOW_GROWTH, 2 * size // max(len(ids), 1)))
             low = before - width
         yield ids, before
 
