@@ -64,7 +64,8 @@ DECISIONS: dict[str, str] = {
     "set_language GET": "302 302 302 302 302 302 302 302 302 302",
     # the admin site: agency administrators only; everybody else goes to the admin sign-in
     "saraban-admin:index GET": "302 200 302 302 302 302 302 302 302 302",
-    "saraban-admin:login GET": "200 302 200 200 200 200 200 200 200 200",
+    # The admin site has no sign-in of its own: it sends everyone to the one sign-in (2FA, throttling).
+    "saraban-admin:login GET": "302 302 302 302 302 302 302 302 302 302",
     "saraban-admin:logout GET": "302 405 302 302 302 302 302 302 302 302",
     "saraban-admin:logout POST": "302 200 302 302 302 302 302 302 302 302",
     "saraban-admin:password_change GET": "302 200 302 302 302 302 302 302 302 302",

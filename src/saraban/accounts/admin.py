@@ -10,7 +10,10 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from saraban.accounts.models import AgencyProfile, Membership, Ministry, OrgUnit, Province, User
 from saraban.accounts.permissions import is_agency_admin
@@ -26,6 +29,11 @@ class SarabanAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return isinstance(user, User) and is_agency_admin(user)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """One sign-in for the whole system (password, lockout, throttling and the second factor)."""
+        target = request.GET.get("next") or reverse("saraban-admin:index")
+        return redirect(f"{reverse('accounts-login')}?{urlencode({'next': target})}")
 
 
 site = SarabanAdminSite(name="saraban-admin")

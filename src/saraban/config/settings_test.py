@@ -29,3 +29,4 @@ else:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="saraban-test-files-"))
 SARABAN_IDLE_TIMEOUT_SECONDS = 1800
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
