@@ -9,6 +9,7 @@ file against the bytes actually received.
 from __future__ import annotations
 
 import base64
+import binascii
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lx
 from thegif import messages as m
 from thegif import ns
 from thegif.errors import (
+    Base64Error,
     CoverLetterNotPDFError,
     DigestMismatchError,
     MissingCoverLetterError,
@@ -276,7 +278,10 @@ class _Reader:
             # content kept elsewhere (e.g. the hub's store): trust the recorded attributes
             return self.resolver(el)
         if spooled is None:  # parsed without spooling (e.g. a tree built in memory)
-            content = base64.b64decode((el.text or "").strip(), validate=True)
+            try:
+                content = base64.b64decode((el.text or "").strip(), validate=True)
+            except (binascii.Error, ValueError) as exc:  # ValueError: characters outside ASCII
+                raise Base64Error() from exc
             obj = m.BinaryObject.from_bytes(content, mime_code=el.get("mimeCode", ""), file_name=el.get("fileName"))
         else:
             obj = m.BinaryObject(

@@ -125,7 +125,7 @@ class _Base64Sink:
             return
         try:
             raw = binascii.a2b_base64(text, strict_mode=True)
-        except binascii.Error as exc:
+        except (binascii.Error, ValueError) as exc:  # ValueError: characters outside ASCII
             raise Base64Error() from exc
         self._size += len(raw)
         if self._size > self._max:
@@ -177,7 +177,9 @@ class _SafeTarget:
             raise self._fail(MalformedXMLError("element ไฟล์ต้องมีเฉพาะข้อความ base64"))
         tag = ns.normalise_tag(tag)
         if nsmap:
-            nsmap = {prefix: ns.NAMESPACE_ALIASES.get(uri, uri) for prefix, uri in nsmap.items()}
+            # The parser reports a default namespace (xmlns="…") under the prefix "", which
+            # TreeBuilder takes as an invalid prefix; lxml's own name for it is None.
+            nsmap = {prefix or None: ns.NAMESPACE_ALIASES.get(uri, uri) for prefix, uri in nsmap.items()}
         attrs = {ns.normalise_tag(key): value for key, value in attrib.items()}
         self._builder.start(tag, attrs, nsmap)
         if tag in self._binary_tags:

@@ -11,6 +11,7 @@ import base64
 import contextlib
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -133,3 +134,26 @@ def test_it_raises_only_protocol_errors_when_a_document_is_not_a_message(text: s
 def test_it_still_reads_the_unmutated_sample() -> None:
     received = soap.read_envelope(SAMPLE, limits=SMALL)
     assert isinstance(received.message, m.OutboundRequest)
+
+
+def test_it_refuses_non_ascii_characters_in_base64_as_a_protocol_error() -> None:
+    """Found by the hub fuzz run: a character outside ASCII in a file's base64 gave a 500."""
+    from thegif import xmlsafe
+    from thegif.errors import Base64Error
+
+    sink = xmlsafe._Base64Sink(None, 1024)
+    sink.write("000\x80")
+    with pytest.raises(Base64Error):
+        sink._flush(final=True)
+
+
+def test_it_reads_elements_in_a_default_namespace() -> None:
+    """Agency clients may write xmlns="…" instead of a prefix; the names must come out the same."""
+    import io
+
+    from thegif import xmlsafe
+
+    doc = b'<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><x xmlns="urn:y">1</x></Body></Envelope>'
+    parsed = xmlsafe.read_xml(io.BytesIO(doc))
+    assert parsed.root.tag == "{http://schemas.xmlsoap.org/soap/envelope/}Envelope"
+    assert parsed.root[0][0].tag == "{urn:y}x"
