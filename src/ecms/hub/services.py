@@ -32,6 +32,7 @@ from ecms.hub.models import (
     QueueItem,
 )
 from ecms.hub.storage import store
+from govcommon.errors import ValidationError
 from thegif import codec, ns, soap
 from thegif import messages as m
 from thegif.errors import (
@@ -642,3 +643,28 @@ def letter_delete(
         )
 
     return _commit_idempotent(caller, message_id, operation, fingerprint, action)
+
+
+ACCEPTED_KEY_ALGORITHMS = ("RSA-OAEP-SHA256",)
+
+
+def organization_public_key_set(*, org_id: str, key_der: bytes, algorithm: str = "RSA-OAEP-SHA256") -> None:
+    """Publish an agency's public key in the directory, for letters encrypted end to end to it
+    (ลับ, ลับมาก). Only RSA keys of at least 2048 bits are accepted."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    if algorithm not in ACCEPTED_KEY_ALGORITHMS:
+        raise ValidationError(f"ไม่รองรับอัลกอริทึม {algorithm}", code="ECMS-KEY-001")
+    try:
+        key = load_der_public_key(key_der)
+    except ValueError as exc:
+        raise ValidationError("กุญแจสาธารณะไม่ใช่ DER SubjectPublicKeyInfo ที่อ่านได้", code="ECMS-KEY-002") from exc
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < 2048:
+        raise ValidationError("ต้องเป็นกุญแจ RSA ขนาดอย่างน้อย 2048 บิต", code="ECMS-KEY-003")
+    with transaction.atomic():
+        updated = Organization.objects.filter(org_id=org_id).update(
+            public_key_der=key_der, public_key_algorithm=algorithm
+        )
+    if not updated:
+        raise ValidationError(f"ไม่พบหน่วยงานรหัส {org_id} ในสารบบ", code="ECMS-KEY-004")
