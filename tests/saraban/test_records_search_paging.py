@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from saraban.accounts.models import User
@@ -89,3 +90,19 @@ def test_it_finds_words_shorter_than_three_characters_newest_first(cast: Cast) -
     new = make_letter(cast, "ขอความร่วมมือ")
     assert search(cast.auditor, "ขอ") == [new.pk, old.pk]
     assert search(cast.auditor, "ขอ ประชุม") == [old.pk]
+
+
+def test_it_leaves_the_planner_settings_of_the_callers_transaction_as_they_were(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL older windows are read with index scans off for one query only."""
+    monkeypatch.setattr(selectors, "RECENT_ROWS", 1)
+    for n in range(3):
+        make_letter(cast, f"รายงานผลการดำเนินงานไตรมาสที่ {n}")
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SHOW enable_indexscan" if connection.vendor == "postgresql" else "SELECT 'on'")
+        before = cur.fetchone()
+        assert search(cast.officer, "ผลการดำเนินงาน") == []
+        assert len(search(cast.auditor, "ผลการดำเนินงาน")) == 3
+        cur.execute("SHOW enable_indexscan" if connection.vendor == "postgresql" else "SELECT 'on'")
+        assert cur.fetchone() == before == ("on",)

@@ -134,6 +134,8 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute("SET LOCAL enable_indexscan = off")  # range and GIN as bitmaps, ANDed
                 ids = list(window.values_list("letter_id", flat=True)[:size])
+                # Inside a caller's transaction SET LOCAL would outlive this query.
+                cur.execute("RESET enable_indexscan")
         else:
             ids = list(window.values_list("letter_id", flat=True)[:size])
         if len(ids) == size:
