@@ -170,3 +170,9 @@ def error_for_code(code: str, message: str) -> ProtocolError:
     """The error class of a fault code read from the wire (``ProtocolError`` for unknown codes)."""
     cls = ERRORS_BY_CODE.get(code, ProtocolError)
     return cls(message, code=code)
+
+
+class RateLimitedError(ProtocolError):
+    code = "ECMS-RATE-001"
+    http_status = 429
+    default_message = "ส่งคำขอถี่เกินไปหรือยืนยันตัวตนผิดหลายครั้ง กรุณารอสักครู่"

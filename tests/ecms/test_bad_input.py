@@ -208,3 +208,29 @@ def test_it_refuses_agencies_outside_the_environment(hub: Path, client: Client, 
     status, content = post(client, SOC, letter_envelope())
     assert (status, fault_code(content)) == (403, "ECMS-AUTH-004")
     assert_nothing_stored(hub)
+
+
+def test_it_slows_down_an_address_that_fails_to_authenticate_again_and_again(
+    hub: Path, client: Client, settings: SettingsWrapper
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ECMS_AUTH_FAILURES_PER_15_MINUTES = 3
+    wrong = Agency(SOC.username, "not-the-password", SOC.ministry_id, SOC.department_id)
+    codes = [fault_code(post(client, wrong, letter_envelope())[1]) for _ in range(4)]
+    assert codes == ["ECMS-AUTH-002"] * 3 + ["ECMS-RATE-001"]
+    status, content = post(client, SOC, letter_envelope())  # the right password is refused for a while too
+    assert (status, fault_code(content)) == (429, "ECMS-RATE-001")
+    assert_nothing_stored(hub)
+    cache.clear()
+
+
+def test_it_refuses_more_requests_a_minute_than_allowed(hub: Path, client: Client, settings: SettingsWrapper) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ECMS_SOAP_RATE_PER_MINUTE = 2
+    codes = [fault_code(post(client, SOC, b"<not-xml")[1]) for _ in range(3)]
+    assert codes == ["ECMS-XML-001", "ECMS-XML-001", "ECMS-RATE-001"]
+    cache.clear()

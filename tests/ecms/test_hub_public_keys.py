@@ -27,7 +27,7 @@ def test_it_publishes_an_rsa_key_for_an_agency_in_the_directory() -> None:
 
 def test_it_refuses_weak_or_foreign_keys_and_unknown_agencies() -> None:
     call_command("load_directory", verbosity=0)
-    weak = _der(rsa.generate_private_key(public_exponent=65537, key_size=1024))
+    weak = _der(rsa.generate_private_key(public_exponent=65537, key_size=1024))  # noqa: S505 - must be refused
     curve = _der(ec.generate_private_key(ec.SECP256R1()))
     strong = _der(rsa.generate_private_key(public_exponent=65537, key_size=2048))
     for der, org in ((weak, "1503000000"), (curve, "1503000000"), (strong, "9999999999"), (b"junk", "1503000000")):

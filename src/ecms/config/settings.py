@@ -40,6 +40,10 @@ ECMS_PUBLIC_URL = env_str("ECMS_PUBLIC_URL", "")
 ECMS_ALLOWED_AGENCIES = env_list("ECMS_ALLOWED_AGENCIES", [])
 # Largest request accepted, files included (the base64 text counts).
 ECMS_MAX_MESSAGE_BYTES = env_int("ECMS_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+# Requests a minute from one address, and failed sign-ins from one address in 15 minutes, before
+# the hub answers ECMS-RATE-001 (HTTP 429). One busy agency system sends a few requests a second.
+ECMS_SOAP_RATE_PER_MINUTE = env_int("ECMS_SOAP_RATE_PER_MINUTE", 20000)
+ECMS_AUTH_FAILURES_PER_15_MINUTES = env_int("ECMS_AUTH_FAILURES_PER_15_MINUTES", 20)
 ECMS_MAX_XML_DEPTH = env_int("ECMS_MAX_XML_DEPTH", 64)
 # Letters' files, content-addressed by SHA-256 (tmp/ holds uploads being received).
 ECMS_STORAGE_DIR = Path(env_str("ECMS_STORAGE_DIR", str(VAR_DIR / "files")))

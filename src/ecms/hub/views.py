@@ -11,10 +11,12 @@ import functools
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from typing import IO, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +31,7 @@ from thegif.errors import (
     AuthFailedError,
     AuthRequiredError,
     MissingMessageIDError,
+    RateLimitedError,
     ServerError,
     TooLargeError,
     TransportError,
@@ -128,6 +131,24 @@ def _message_response(response: m.Response, message_id: str, operation: str) -> 
     return streamed
 
 
+def _rate_check(address: str) -> None:
+    """Refuse an address that sends too many requests a minute, or failed to authenticate too often
+    in the last 15 minutes (the hub never locks an agency's account itself: its owner would be cut off)."""
+    minute = int(time.time() // 60)
+    key = f"ecms:rate:{address}:{minute}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > settings.ECMS_SOAP_RATE_PER_MINUTE:
+        raise RateLimitedError()
+    if (cache.get(f"ecms:authfail:{address}") or 0) >= settings.ECMS_AUTH_FAILURES_PER_15_MINUTES:
+        raise RateLimitedError()
+
+
+def _auth_failure_count(address: str) -> None:
+    key = f"ecms:authfail:{address}"
+    cache.add(key, 0, timeout=15 * 60)
+    cache.incr(key)
+
+
 @csrf_exempt
 def service_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.method in ("GET", "HEAD"):
@@ -139,6 +160,7 @@ def service_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     try:
         if request.content_type not in _SOAP_CONTENT_TYPES:
             raise TransportError("Content-Type ต้องเป็น text/xml")
+        _rate_check(str(request.META.get("REMOTE_ADDR", "")))
         max_bytes = settings.ECMS_MAX_MESSAGE_BYTES
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > max_bytes:
@@ -164,7 +186,12 @@ def service_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             return HttpResponse(result, content_type=XML_CONTENT_TYPE)
         return _message_response(result, message_id, operation)
     except AppError as error:
-        return fault_response(error, relates_to=message_id)
+        if isinstance(error, AuthFailedError):
+            _auth_failure_count(str(request.META.get("REMOTE_ADDR", "")))
+        response = fault_response(error, relates_to=message_id)
+        if isinstance(error, RateLimitedError):
+            response["Retry-After"] = "60"
+        return response
     except Exception:
         logger.exception("hub request failed")
         return fault_response(ServerError(), relates_to=message_id)
