@@ -266,3 +266,19 @@ def test_it_keeps_aside_a_secret_letter_for_another_key_and_tells_the_sender(
     assert outbox_send_due().sent == 1
     [invalid] = [i.content for i in pull_all(partner) if isinstance(i.content, m.Notifier)]
     assert invalid.kind == m.ItemType.INVALID and "กุญแจอื่น" in (invalid.description or "")
+
+
+def test_it_types_received_files_by_their_content_not_by_the_senders_word(
+        cast: Cast, as_a: None, partner: HubClient) -> None:
+    from saraban.correspondence.models import LetterFile
+
+    letter = letter_from_b("ไฟล์แนบที่ระบุชนิดผิด")
+    letter.attachments = [
+        m.BinaryObject.from_bytes(b"MZ\x90\x00" + b"\x00" * 60, mime_code="application/pdf", file_name="annex.pdf"),
+        m.BinaryObject.from_bytes(b"%PDF-1.4 annex", mime_code="text/plain", file_name="annex2.txt"),
+    ]
+    partner.send_letter(letter)
+    assert hub_pull().letters == 1
+    files = {f.name: f.mime_type for f in LetterFile.objects.filter(role=LetterFile.Role.ATTACHMENT)}
+    assert files["annex2.txt"] == "application/pdf"
+    assert files["annex.pdf"] != "application/pdf"

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import filetype
 from django.utils import timezone
 
 from govcommon.errors import ValidationError
@@ -181,7 +182,12 @@ class IncomingLetter:
 
 
 def _file(obj: m.BinaryObject, default_name: str) -> IncomingFile:
-    return IncomingFile(name=obj.file_name or default_name, data=obj.read_bytes(), mime_type=obj.mime_code)
+    """A received file, typed by its content (magic bytes), never by what the sender declared: a file
+    whose type cannot be recognised is kept as application/octet-stream and only offered for download."""
+    data = obj.read_bytes()
+    kind = filetype.guess(data)
+    return IncomingFile(name=obj.file_name or default_name, data=data,
+                        mime_type=kind.mime if kind is not None else "application/octet-stream")
 
 
 def _sender_text(letter: m.CorrespondenceLetter) -> str:
