@@ -120,6 +120,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     ("vendor/sarabun", REPO_DIR / "node_modules" / "@fontsource" / "sarabun"),
     ("vendor/bootstrap", REPO_DIR / "node_modules" / "bootstrap" / "dist"),
