@@ -329,13 +329,31 @@ def _fill(route: str, params: dict[str, object]) -> str:
     return "/" + _PARAM.sub(lambda m: str(params.get(m.group(2), _ADMIN_PARAMS.get(m.group(2), MISSING))), route)
 
 
+_ADMIN_OBJECT_URL = re.compile(r"^saraban-admin:([a-z]+)_([a-z]+)_(change|delete|history|password_change)$")
+
+
+def _admin_object_params(name: str) -> dict[str, object]:
+    """The id of a real object of the model an admin URL is about (ids differ between databases:
+    PostgreSQL does not restart its sequences between tests)."""
+    match = _ADMIN_OBJECT_URL.match(name)
+    if match is None:
+        return {}
+    from django.apps import apps
+
+    app_label, model_name = match.group(1), match.group(2)
+    model = apps.get_model("accounts" if app_label == "auth" else app_label, model_name)
+    first = model._default_manager.order_by("pk").first()
+    pk = str(first.pk) if first is not None else MISSING
+    return {"object_id": pk, "id": pk}
+
+
 def _targets(cast: Cast) -> list[tuple[str, str, dict[str, object]]]:
     params = _world(cast)
     found = []
     for name, route in _patterns(get_resolver()):
         variants = [k for k in params if k == name or k.startswith(name + " ")] or [name]
         for key in variants:
-            found.append((key, route, params.get(key, {})))
+            found.append((key, route, params.get(key) or _admin_object_params(name)))
     return found
 
 
