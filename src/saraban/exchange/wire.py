@@ -19,6 +19,7 @@ from saraban.correspondence.enums import Secrecy, Speed
 from saraban.correspondence.models import Letter, LetterFile, RegisterEntry
 from saraban.exchange import crypto
 from saraban.exchange.models import DirectoryEntry
+from saraban.lib.pdf import minimal_pdf
 from saraban.outgoing.models import Delivery
 from saraban.receiving.scans import IncomingFile
 from saraban.receiving.services import IncomingFiles, IncomingMetadata
@@ -30,30 +31,8 @@ SECRET_SUBJECT = "หนังสือชั้นความลับ (เน
 _PLACEHOLDER_TEXT = b"Encrypted letter: content is in encrypted-letter.xml, readable by the recipient only."
 
 
-def _placeholder_pdf() -> bytes:
-    """A one-page PDF saying the letter is encrypted (the hub requires a PDF cover letter)."""
-    stream = b"BT /F1 11 Tf 50 780 Td (" + _PLACEHOLDER_TEXT + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-PLACEHOLDER_PDF = _placeholder_pdf()
+# A one-page PDF saying the letter is encrypted (the hub requires a PDF cover letter).
+PLACEHOLDER_PDF = minimal_pdf(_PLACEHOLDER_TEXT)
 
 
 class WireError(ValidationError):
