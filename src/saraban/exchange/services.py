@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from saraban.audit.services import audit_record
 from saraban.correspondence import storage
 from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, Registry
+from saraban.correspondence.outbox import SendReport, outbox_lines_claim
 from saraban.exchange import conf, crypto, wire
 from saraban.exchange.models import DirectoryEntry, ExchangeSetting, HubInbound, HubOutbound
 from saraban.outgoing.models import Delivery
@@ -109,18 +110,7 @@ def outbox_adopt() -> int:
 
 
 def outbox_claim(*, limit: int = 20, now: dt.datetime | None = None) -> list[int]:
-    """Reserve due lines for this worker for ``lease_seconds``. PostgreSQL: ``FOR UPDATE SKIP LOCKED``,
-    so concurrent workers take different lines; SQLite: the transaction is IMMEDIATE (settings), so
-    claims are serialised by the database's write lock. A killed worker's lines come back after the lease."""
-    now = now or timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    with transaction.atomic():
-        due = HubOutbound.objects.filter(free, state=HubOutbound.State.PENDING, next_attempt_at__lte=now)
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-        HubOutbound.objects.filter(pk__in=ids).update(claimed_until=now + dt.timedelta(seconds=conf.lease_seconds()))
-    return ids
+    return outbox_lines_claim(HubOutbound, limit=limit, lease_seconds=conf.lease_seconds(), now=now)
 
 
 def _recipient_key(department: str) -> bytes | None:
@@ -258,13 +248,6 @@ def outbound_send(*, pk: int, client: HubClient | None = None) -> HubOutbound:
     return line
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-
 def outbox_send_due(*, limit: int = 20, client: HubClient | None = None,
                     stop: Callable[[], bool] | None = None) -> SendReport:
     report = SendReport()
@@ -272,13 +255,7 @@ def outbox_send_due(*, limit: int = 20, client: HubClient | None = None,
         if stop is not None and stop():
             HubOutbound.objects.filter(pk=pk).update(claimed_until=None)
             continue
-        line = outbound_send(pk=pk, client=client)
-        if line.state == HubOutbound.State.SENT:
-            report.sent += 1
-        elif line.state == HubOutbound.State.FAILED:
-            report.failed += 1
-        else:
-            report.retrying += 1
+        report.count(outbound_send(pk=pk, client=client).state)
     return report
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from govcommon.errors import ConflictError, ValidationError
@@ -28,6 +27,7 @@ from saraban.audit.services import audit_record
 from saraban.correspondence import storage
 from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, Registry
+from saraban.correspondence.outbox import SendReport, outbox_lines_claim
 from saraban.mail import compose, conf
 from saraban.mail.models import InboundMail, OutboundMail
 from saraban.mail.parsing import MalformedMailError, envelope_of, mail_parse, message_from
@@ -119,16 +119,7 @@ def outbox_adopt() -> int:
 
 
 def outbox_claim(*, limit: int = 50, now: dt.datetime | None = None) -> list[int]:
-    """Claim due lines with a conditional UPDATE each, so that concurrent workers never share one."""
-    now = now or timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    due = OutboundMail.objects.filter(free, state=OutboundMail.State.PENDING, next_attempt_at__lte=now)
-    claimed: list[int] = []
-    until = now + dt.timedelta(seconds=conf.LEASE_SECONDS)
-    for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
-        if OutboundMail.objects.filter(free, pk=pk, state=OutboundMail.State.PENDING).update(claimed_until=until):
-            claimed.append(pk)
-    return claimed
+    return outbox_lines_claim(OutboundMail, limit=limit, lease_seconds=conf.LEASE_SECONDS, now=now)
 
 
 def _build(line: OutboundMail, sender: str) -> EmailMessage:
@@ -219,23 +210,10 @@ def outbound_send(*, pk: int) -> OutboundMail:
     return line
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-
 def outbox_send_due(*, limit: int = 50) -> SendReport:
     report = SendReport()
     for pk in outbox_claim(limit=limit):
-        line = outbound_send(pk=pk)
-        if line.state == OutboundMail.State.SENT:
-            report.sent += 1
-        elif line.state == OutboundMail.State.FAILED:
-            report.failed += 1
-        else:
-            report.retrying += 1
+        report.count(outbound_send(pk=pk).state)
     return report
 
 
