@@ -35,7 +35,7 @@ from saraban.exchange.models import DirectoryEntry, ExchangeSetting, HubInbound,
 from saraban.outgoing.models import Delivery
 from saraban.outgoing.services import delivery_record_outcome
 from saraban.receiving.models import ReceiptResult
-from saraban.receiving.services import incoming_letter_create, incoming_letters_register
+from saraban.receiving.services import incoming_letter_create, incoming_letters_register, receipt_result_record_outcome
 from thegif import messages as m
 from thegif import soap
 from thegif.client import HubClient
@@ -172,9 +172,7 @@ def _mark_sent(line: HubOutbound, response: m.OutboundResponse, *, encrypted: bo
         if line.delivery_id is not None:
             delivery_record_outcome(delivery_id=line.delivery_id, state=Delivery.State.SENT)
         if line.receipt_id is not None:
-            # receiving offers no service for its outbox's outcome (see docs/EXCHANGE.md)
-            ReceiptResult.objects.filter(pk=line.receipt_id).update(
-                state=ReceiptResult.State.SENT, sent_at=now, attempts=line.attempts, last_error="")
+            receipt_result_record_outcome(receipt_id=line.receipt_id, sent=True, attempts=line.attempts)
         audit_record(actor=None, action="exchange.sent", obj=_obj_of(line),
                      summary=f"{line.get_kind_display()}ถึงระบบกลางแล้ว (LetterID {response.letter_id})"
                              + (" เข้ารหัสถึงผู้รับ" if encrypted else ""),
@@ -198,9 +196,8 @@ def _mark_failed(line: HubOutbound, error: str, *, permanent: bool) -> None:
             delivery_record_outcome(delivery_id=line.delivery_id, state=Delivery.State.FAILED,
                                     reason=f"ส่งทางระบบกลางไม่สำเร็จ: {error}"[:500])
         if line.receipt_id is not None:
-            ReceiptResult.objects.filter(pk=line.receipt_id).update(
-                state=ReceiptResult.State.FAILED if final else ReceiptResult.State.PENDING,
-                attempts=line.attempts, last_error=error[:500])
+            receipt_result_record_outcome(receipt_id=line.receipt_id, sent=False, attempts=line.attempts,
+                                          error=error, final=final)
         audit_record(actor=None, action="exchange.failed" if final else "exchange.retry", obj=_obj_of(line),
                      summary=(f"{line.get_kind_display()}ทางระบบกลางไม่สำเร็จ"
                               + ("" if final else f" จะลองใหม่เมื่อ {timezone.localtime(line.next_attempt_at):%H:%M:%S}")

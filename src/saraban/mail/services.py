@@ -35,7 +35,12 @@ from saraban.mail.transport import MailTransportError, mailbox_open, smtp_send
 from saraban.outgoing.models import Delivery
 from saraban.outgoing.services import delivery_record_outcome
 from saraban.receiving.models import ReceiptResult
-from saraban.receiving.services import IncomingFiles, inbox_check_record, incoming_letter_create
+from saraban.receiving.services import (
+    IncomingFiles,
+    inbox_check_record,
+    incoming_letter_create,
+    receipt_result_record_outcome,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +161,7 @@ def _mark_sent(line: OutboundMail) -> None:
         if line.delivery_id is not None:
             delivery_record_outcome(delivery_id=line.delivery_id, state=Delivery.State.SENT)
         if line.receipt_id is not None:
-            # receiving exposes no service for its outbox's outcome; see docs/EMAIL.md
-            ReceiptResult.objects.filter(pk=line.receipt_id).update(
-                state=ReceiptResult.State.SENT, sent_at=now, attempts=line.attempts, last_error="")
+            receipt_result_record_outcome(receipt_id=line.receipt_id, sent=True, attempts=line.attempts)
         audit_record(actor=None, action="mail.sent", obj=_obj_of(line),
                      summary=f"ส่งไปรษณีย์อิเล็กทรอนิกส์ ({line.get_kind_display()}) ถึง {line.to_address} แล้ว",
                      data={"outbound_id": line.pk, "message_id": line.message_id, "attempts": line.attempts})
@@ -179,9 +182,8 @@ def _mark_failed(line: OutboundMail, error: str, *, permanent: bool) -> None:
         if final and line.delivery_id is not None:
             delivery_record_outcome(delivery_id=line.delivery_id, state=Delivery.State.FAILED, reason=error[:500])
         if line.receipt_id is not None:
-            ReceiptResult.objects.filter(pk=line.receipt_id).update(
-                state=ReceiptResult.State.FAILED if final else ReceiptResult.State.PENDING,
-                attempts=line.attempts, last_error=error[:500])
+            receipt_result_record_outcome(receipt_id=line.receipt_id, sent=False, attempts=line.attempts,
+                                          error=error, final=final)
         audit_record(actor=None, action="mail.failed" if final else "mail.retry", obj=_obj_of(line),
                      summary=(f"ส่งไปรษณีย์อิเล็กทรอนิกส์ถึง {line.to_address} ไม่สำเร็จ"
                               + ("" if final else f" จะลองใหม่เมื่อ {timezone.localtime(line.next_attempt_at):%H:%M}")

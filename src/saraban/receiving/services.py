@@ -244,6 +244,20 @@ def receipt_result_send(
     return result
 
 
+def receipt_result_record_outcome(*, receipt_id: int, sent: bool, attempts: int, error: str = "",
+                                  final: bool = False) -> None:
+    """A channel worker reports how delivering a receipt result went: sent, failed for good
+    (``final``), or failed and waiting for another attempt. Called inside the worker's transaction,
+    which writes the audit record of the attempt."""
+    if sent:
+        ReceiptResult.objects.filter(pk=receipt_id).update(
+            state=ReceiptResult.State.SENT, sent_at=timezone.now(), attempts=attempts, last_error="")
+    else:
+        ReceiptResult.objects.filter(pk=receipt_id).update(
+            state=ReceiptResult.State.FAILED if final else ReceiptResult.State.PENDING,
+            attempts=attempts, last_error=error[:500])
+
+
 def _stamp_position(reception: Reception) -> tuple[int, int]:
     setting = StampSetting.objects.filter(registry_id=reception.registry_id).first()
     right = reception.stamp_right_mm if reception.stamp_right_mm is not None else (setting.right_mm if setting else 10)
