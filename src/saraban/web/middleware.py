@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from govcommon.errors import AppError
 from saraban.web.display import use_thai_digits
-from saraban.web.services import agency_profile
+from saraban.web.services import agency_profile_for_request, agency_profile_request_end
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +20,13 @@ class AgencyDisplayMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        profile = agency_profile()
+        profile, profile_token = agency_profile_for_request()
         token = use_thai_digits.set(bool(profile and profile.use_thai_digits))
         try:
             return self.get_response(request)
         finally:
             use_thai_digits.reset(token)
+            agency_profile_request_end(profile_token)
 
 
 class AppErrorMiddleware:
