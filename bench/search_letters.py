@@ -18,7 +18,9 @@ dropped and created again).
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
+import json
 import os
 import random
 import statistics
@@ -77,6 +79,8 @@ def _generate(n: int, seed: int) -> None:
     from saraban.records.models import LetterIndex
     from saraban.records.textnorm import normalize
 
+    fts_migration = importlib.import_module("saraban.records.migrations.0002_search_fts")
+    fts_insert_trigger = next(sql for sql in fts_migration.SQLITE_CREATE if "records_letter_fts_ai" in sql)
     demo_agency_load(key="a")
     rng = random.Random(seed)
     words, weights = _words(seed)
@@ -89,7 +93,7 @@ def _generate(n: int, seed: int) -> None:
     template = {f.attname: f.get_default() for f in fields}
     template.update(created_at=now, created_by_id=clerk.pk, kind="external")
     index_columns = ["letter_id", "text", "content_text", "direction", "kind", "speed", "secrecy", "letter_date",
-                     "state", "error", "indexed_at"]
+                     "access_keys", "state", "error", "indexed_at"]
     first = (Letter.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
     def db(value: object) -> object:
@@ -102,8 +106,13 @@ def _generate(n: int, seed: int) -> None:
     with connection.cursor() as cur:
         if pg:  # build the GIN index once after loading, not row by row
             cur.execute("DROP INDEX IF EXISTS records_letterindex_text_trgm")
-        else:
+            # The generated rows refer to existing units and users: skip the per-row FK triggers.
+            cur.execute("SET session_replication_role = replica")
+            cur.execute("SET synchronous_commit = off")
+        else:  # the FTS5 index is built once after loading (``rebuild``), not by the insert trigger
             cur.execute("PRAGMA synchronous=OFF")
+            cur.execute("PRAGMA cache_size=-1000000")
+            cur.execute("DROP TRIGGER IF EXISTS records_letter_fts_ai")
     t = time.perf_counter()
     with tqdm(total=n, unit="letter", mininterval=10) as bar:
         for start in range(first, first + n, BATCH):
@@ -126,6 +135,8 @@ def _generate(n: int, seed: int) -> None:
                                                        row["body"]) if p))  # as letter_metadata_text
                 index_rows.append(tuple(db(v) for v in (
                     pk, text, "", row["direction"], row["kind"], row["speed"], row["secrecy"], row["letter_date"],
+                    # records.access keys: the owner unit and the creator (no registers or holders here)
+                    json.dumps({f"u{row['owner_unit_id']}": 1, f"p{clerk.pk}": 1}),
                     LetterIndex.State.OK.value, "", now)))
             with transaction.atomic(), connection.cursor() as cur:
                 if pg:
@@ -145,14 +156,17 @@ def _generate(n: int, seed: int) -> None:
     t = time.perf_counter()
     with connection.cursor() as cur:
         if pg:
+            cur.execute("SET session_replication_role = DEFAULT")
             cur.execute("SELECT setval(pg_get_serial_sequence('correspondence_letter', 'id'), "
                         "(SELECT max(id) FROM correspondence_letter))")
-            cur.execute("SET maintenance_work_mem = '512MB'")
+            cur.execute("SET maintenance_work_mem = '2GB'")
             cur.execute("CREATE INDEX records_letterindex_text_trgm ON records_letterindex "
                         "USING gin (text gin_trgm_ops)")
             cur.execute("VACUUM ANALYZE records_letterindex")
             cur.execute("VACUUM ANALYZE correspondence_letter")
         else:
+            cur.execute("INSERT INTO records_letter_fts(records_letter_fts) VALUES ('rebuild')")
+            cur.execute(fts_insert_trigger)
             cur.execute("ANALYZE")
     print(f"text index built and statistics gathered in {time.perf_counter() - t:.0f} s")
 

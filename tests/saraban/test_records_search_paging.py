@@ -1,4 +1,4 @@
-"""Search reads the newest candidates in pages and checks them against the access rule: the order,
+"""Search reads the newest candidates in pages, with the access rule in the same query: the order,
 the limit, letters behind many newer ones the user may not open, holders, short words."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from saraban.accounts.models import User
 from saraban.correspondence.models import Letter
 from saraban.receiving.models import Holding
 from saraban.records import selectors
+from saraban.records.access import letters_access_refresh
 from saraban.records.selectors import SearchQuery, letters_search
 from saraban.records.services import letter_index
 from tests.saraban.conftest import Cast
@@ -52,8 +53,8 @@ def test_it_returns_the_newest_matches_first_and_stops_at_the_limit(cast: Cast) 
 def test_it_finds_the_officers_letters_behind_many_newer_letters_they_may_not_open(
     cast: Cast, monkeypatch: pytest.MonkeyPatch, checked: int
 ) -> None:
-    """With two candidates checked the rest is found by the query that joins the access rule."""
-    monkeypatch.setattr(selectors, "CHECK_BUDGET", checked)
+    """On SQLite, with two FTS matches read page by page the rest is found by one joined query."""
+    monkeypatch.setattr(selectors, "SCAN_BUDGET", checked)
     oldest = make_letter(cast, "ขออนุมัติจัดซื้อวัสดุ", owner_unit=cast.unit_registry.unit)
     mine = make_letter(cast, "ขออนุมัติจัดซื้อครุภัณฑ์", owner_unit=cast.unit_registry.unit)
     others = [make_letter(cast, f"ขออนุมัติจัดซื้อรายการที่ {n}") for n in range(9)]
@@ -70,12 +71,13 @@ def test_it_finds_a_letter_sent_to_the_officers_unit_by_another_unit(cast: Cast)
     assert search(cast.officer, "แจ้งเวียน") == []
     now = timezone.now()
     Holding.objects.create(letter=held, unit=cast.unit_registry.unit, sent_by=cast.clerk, sent_at=now, state_at=now)
+    letters_access_refresh(letter_ids=[held.pk])  # as the forwarding services do
     assert search(cast.officer, "แจ้งเวียน") == [held.pk]
 
 
 @pytest.mark.usefixtures("small_pages")
 def test_it_applies_filters_to_every_page_of_text_matches(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "CHECK_BUDGET", 2)
+    monkeypatch.setattr(selectors, "SCAN_BUDGET", 2)
     wanted = make_letter(cast, "ประกาศผลการสอบคัดเลือก", letter_date=dt.date(2024, 5, 1))
     for n in range(5):
         make_letter(cast, f"ประกาศผลการสอบรอบที่ {n}", letter_date=dt.date(2025, 5, 1))

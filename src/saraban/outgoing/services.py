@@ -19,6 +19,7 @@ from saraban.correspondence.services import register_entry_create
 from saraban.correspondence.storage import store_bytes
 from saraban.outgoing import rendering, signing
 from saraban.outgoing.models import Delivery, Draft, DraftRecipient, DraftStep
+from saraban.records.access import letters_access_refresh
 from saraban.records.services import letter_index
 
 # Kinds whose layout has a recipient line (ถึง / คำขึ้นต้น …).
@@ -260,6 +261,7 @@ def draft_check(*, actor: User, draft: Draft, signer: User) -> Draft:
             raise ConflictError("ตรวจได้เฉพาะหนังสือที่รอตรวจ", code="OUT-414")
         draft.state, draft.checker, draft.signer = Draft.State.SIGNING, actor, signer
         draft.save(update_fields=["state", "checker", "signer", "updated_at"])
+        letters_access_refresh(letter_ids=[draft.letter_id])  # checker and signer now find it
         _step(draft, actor, "checked", f"ตรวจแล้ว เสนอ {signer.get_full_name()} ลงนาม")
         return draft
 
@@ -278,6 +280,7 @@ def draft_sign(*, actor: User, draft: Draft, password: str) -> Draft:
             raise PermissionDeniedError("ท่านไม่ใช่ผู้ลงนามหนังสือฉบับนี้", code="OUT-416")
         draft.signer, draft.signed_at, draft.state = actor, timezone.now(), Draft.State.SIGNED
         draft.save(update_fields=["signer", "signed_at", "state", "updated_at"])
+        letters_access_refresh(letter_ids=[draft.letter_id])
         if not draft.scanned:
             pdf = draft_pdf(draft)
             _store(letter=draft.letter, role=LetterFile.Role.RENDERED, name="letter.pdf", data=pdf, actor=actor)

@@ -27,6 +27,7 @@ from saraban.correspondence.services import register_entries_create, register_en
 from saraban.receiving.models import Endorsement, Holding, InboxCheck, ReceiptResult, Reception, StampSetting
 from saraban.receiving.scans import PDF_MIME, IncomingFile
 from saraban.receiving.stamp import StampText, stamp_pdf
+from saraban.records.access import letters_access_refresh
 
 RECEIPT_CHANNELS = {Letter.Source.HUB: ReceiptResult.Channel.HUB, Letter.Source.EMAIL: ReceiptResult.Channel.EMAIL}
 
@@ -359,6 +360,7 @@ def letter_forward(
             for person in users
         ]
         Holding.objects.bulk_create(made)
+        letters_access_refresh(letter_ids=[letter.pk])  # the new holders find it in search
         names = [u.short_name or u.name for u in units] + [p.display_name for p in users]
         when = thaidate.format_date(timezone.localtime(now), style="short")
         if parent is None:
@@ -445,6 +447,7 @@ def letter_unit_register(*, actor: User, holding: Holding, registry: Registry) -
         if locked.state == Holding.State.NEW:
             locked.state, locked.state_at = Holding.State.ACKNOWLEDGED, entry.registered_at
         locked.save(update_fields=["entry", "state", "state_at"])
+        letters_access_refresh(letter_ids=[locked.letter_id])
     return entry
 
 

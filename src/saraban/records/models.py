@@ -28,6 +28,9 @@ class LetterIndex(models.Model):
     speed = models.IntegerField(default=0)
     secrecy = models.IntegerField(default=0)
     letter_date = models.DateField(null=True, blank=True)
+    # Who is connected to the letter under the access rule, as keys (records.access): search
+    # matches them against the user's keys in the same query that reads the text.
+    access_keys = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.OK)
     error = models.TextField(blank=True)
     indexed_at = models.DateTimeField()

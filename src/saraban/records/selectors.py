@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 
-from saraban.accounts.models import Role, User
+from saraban.accounts.models import User
 from saraban.correspondence.models import Letter, RegisterEntry
 from saraban.correspondence.selectors import letters_visible_to
+from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
 from saraban.records.textnorm import MIN_INDEXED_TERM, query_terms
 
@@ -36,7 +37,7 @@ class SearchQuery:
 # Candidates are read newest first in pages that grow geometrically until enough visible
 # letters are found: a common word stops after the first page, a rare one needs few rows at all.
 FIRST_PAGE = 200
-CHECK_BUDGET = 4000  # candidates checked against the access rule before one joined query
+SCAN_BUDGET = 4000  # SQLite: FTS matches read page by page before one joined query
 RECENT_ROWS = 2000
 MAX_WINDOW_GROWTH = 64
 NO_ID_ABOVE = 2**62
@@ -70,17 +71,17 @@ def _filtered(qs: QuerySet[LetterIndex], query: SearchQuery, short_terms: list[s
     return qs
 
 
-def _sees_all(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.AUDITOR)
-
-
-def _matching(query: SearchQuery, clearance: int, *, fts_table: bool) -> tuple[QuerySet[LetterIndex], str]:
-    """Index rows matching every filter of the query, and (with ``fts_table`` on SQLite) the FTS5
-    query the text must match as well; otherwise the text condition is in the queryset."""
+def _matching(query: SearchQuery, user: User, *, fts_table: bool) -> tuple[QuerySet[LetterIndex], str]:
+    """Index rows matching every filter of the query and the user's clearance and visibility keys,
+    and (with ``fts_table`` on SQLite) the FTS5 query the text must match as well; otherwise the
+    text condition is in the queryset."""
     terms = query_terms(query.text)
     long_terms = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
     short_terms = [t for t in terms if len(t) < MIN_INDEXED_TERM]
-    qs = _filtered(LetterIndex.objects.filter(secrecy__lte=clearance), query, short_terms)
+    qs = _filtered(LetterIndex.objects.filter(secrecy__lte=user.clearance), query, short_terms)
+    keys = user_access_keys(user)
+    if keys is not None:  # the access rule as part of the same query (records.access)
+        qs = qs.filter(access_keys__has_any_keys=keys)
     fts = " ".join(_fts_phrase(t) for t in long_terms) if connection.vendor == "sqlite" else ""
     if fts and not fts_table:
         qs = qs.filter(letter_id__in=RawSQL(FTS_MATCH_SQL, [fts]))  # noqa: S611 - constant SQL, query is a parameter
@@ -90,9 +91,9 @@ def _matching(query: SearchQuery, clearance: int, *, fts_table: bool) -> tuple[Q
     return qs, fts if fts_table else ""
 
 
-def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[list[int], int]]:
+def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[list[int], int, int]]:
     """Ids of matching index rows, newest first, in pages, each with the id the next page starts
-    below (0 when no row is left)."""
+    below (0 when no row is left) and the number of rows read for it."""
     if connection.vendor == "postgresql":
         yield from _pg_pages(qs, limit)
         return
@@ -109,14 +110,14 @@ def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[li
             page = qs.filter(letter_id__lt=before).order_by("-letter_id")
             scanned = ids = list(page.values_list("letter_id", flat=True)[:size])
         if len(scanned) < size:
-            yield ids, 0
+            yield ids, 0, len(scanned)
             return
         before = scanned[-1]
-        yield ids, before
+        yield ids, before, len(scanned)
         size *= 4
 
 
-def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int]]:
+def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int, int]]:
     """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key (a common word is
     found there at once); older rows in id windows sized by the density of matches seen so far,
     each read with the pg_trgm GIN index ANDed with the id range, so only the matches inside the
@@ -125,7 +126,7 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
     size = max(FIRST_PAGE, limit)
     top = LetterIndex.objects.order_by("-letter_id").values_list("letter_id", flat=True).first()
     if top is None:
-        yield [], 0
+        yield [], 0, 0
         return
     before, low, width = top + 1, top + 1 - RECENT_ROWS, RECENT_ROWS
     while before > 0:
@@ -145,40 +146,38 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
             # The next window should hold about twice a page at the density just seen.
             width *= max(2, min(MAX_WINDOW_GROWTH, 2 * size // max(len(ids), 1)))
             low = before - width
-        yield ids, before
+        yield ids, before, len(ids)
 
 
 def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[Letter]:
     """Letters matching the query that the user may open, newest first (at most ``limit``).
 
-    The access rule is ``letters_visible_to`` itself (clearance, owner unit, registries, creator,
-    holders), so search never shows a letter the user may not open and finds every letter they may.
-    The newest candidates are checked against it by primary key, page by page; a user who may open
-    few of many matches gets, after a few pages, one query that joins the rule to the rest."""
+    The user's clearance and visibility keys (records.access) are conditions of the query that
+    reads the text, so pages hold only letters the user may open; the results then pass through
+    ``letters_visible_to`` itself, so search never shows a letter the rule does not allow.
+    On SQLite, after a few pages of FTS matches that the other conditions mostly reject, one query
+    joins the FTS match to the rest."""
+    prefetch_related_objects([user], "memberships")  # read by each role check below
     if not user.is_active or not user.can_open:
         return []
-    visible = letters_visible_to(user)
-    sees_all = _sees_all(user)
     ids: list[int] = []
-    qs, fts = _matching(query, user.clearance, fts_table=True)
+    qs, fts = _matching(query, user, fts_table=True)
     before = NO_ID_ABOVE
-    checked = 0
-    for page, before in _pages(qs, fts, limit):
-        allowed = set(page) if sees_all else set(visible.filter(pk__in=page).values_list("pk", flat=True))
-        ids.extend(i for i in page if i in allowed)
-        checked += len(page)
+    scanned = 0
+    for page, before, read in _pages(qs, fts, limit):
+        ids.extend(page)
+        scanned += read
         if len(ids) >= limit:
             before = 0
-        if not before or (checked >= CHECK_BUDGET and not sees_all):
+        if not before or (fts and scanned >= SCAN_BUDGET):
             break
     if before:
-        rest, _ = _matching(query, user.clearance, fts_table=False)
+        rest, _ = _matching(query, user, fts_table=False)
         rest = rest.filter(letter_id__lt=before)
-        if not sees_all:
-            rest = rest.filter(letter_id__in=visible.values("pk"))
         ids.extend(rest.order_by("-letter_id").values_list("letter_id", flat=True)[: limit - len(ids)])
     ids = ids[:limit]
     # Never show a letter the access rule does not allow, whatever the index says.
-    letters = visible.filter(pk__in=ids).select_related("owner_unit")
+    allowed = letters_visible_to(user).filter(pk__in=ids).values("pk")  # DISTINCT over ids, not whole rows
+    letters = Letter.objects.filter(pk__in=allowed).select_related("owner_unit")
     by_id = {letter.pk: letter for letter in letters}
     return [by_id[i] for i in ids if i in by_id]

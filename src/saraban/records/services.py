@@ -18,6 +18,7 @@ from saraban.audit.services import audit_record
 from saraban.correspondence import storage
 from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import textextract
+from saraban.records.access import letters_access_keys
 from saraban.records.models import LetterIndex
 from saraban.records.textnorm import normalize
 
@@ -95,6 +96,7 @@ def _index_write(letter: Letter, extracted: _Extracted) -> LetterIndex:
                 "speed": letter.speed,
                 "secrecy": letter.secrecy,
                 "letter_date": letter.letter_date,
+                "access_keys": letters_access_keys([letter.pk]).get(letter.pk, {}),
                 "state": state,
                 "error": "\n".join(extracted.errors),
                 "indexed_at": timezone.now(),
