@@ -194,6 +194,8 @@ DECISIONS: dict[str, str] = {
     "records-destruction-step POST": "302 403 404 403 403 403 403 403 403 404",
     "records-twenty GET": "302 403 200 403 403 403 403 403 403 200",
     "records-twenty-pdf GET": "302 403 404 403 403 403 403 403 403 404",
+    "records-deposits GET": "302 403 200 403 403 403 403 403 403 200",
+    "records-deposit-pdf GET": "302 403 404 403 403 403 403 403 403 404",
     "mail-home GET": "302 403 200 403 403 403 403 403 403 200",
     "mail-check GET": "405 405 405 405 405 405 405 405 405 405",
     "mail-check POST": "302 403 302 403 403 403 403 403 403 302",
@@ -313,6 +315,7 @@ def _world(cast: Cast) -> dict[str, dict[str, object]]:
         "records-destruction-batch": {"pk": MISSING},
         "records-destruction-step": {"pk": MISSING, "step": "decide"},
         "records-twenty-pdf": {"pk": MISSING},
+        "records-deposit-pdf": {"pk": MISSING},
         "mail-inbound-raw": {"pk": MISSING},
         "mail-inbound-handle": {"pk": MISSING},
     }

@@ -302,3 +302,36 @@ class TwentyYearItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.record)
+
+
+class DepositList(models.Model):
+    """A deposit list (บัญชีฝากหนังสือ, ข้อ 60): stored letters the agency deposits with the National
+    Archives, which checks them and signs the list. The letters stay the agency's records."""
+
+    archives = models.CharField("ผู้รับฝาก", max_length=200, default="หอจดหมายเหตุแห่งชาติ")
+    depositor_name = models.CharField("ผู้ฝาก", max_length=200)
+    depositor_position = models.CharField("ตำแหน่งผู้ฝาก", max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "บัญชีฝากหนังสือ"
+        verbose_name_plural = "บัญชีฝากหนังสือ"
+
+    def __str__(self) -> str:
+        return f"บัญชีฝากหนังสือ ฉบับที่ {self.pk}"
+
+
+class DepositItem(models.Model):
+    deposit = models.ForeignKey(DepositList, on_delete=models.CASCADE, related_name="items")
+    # A letter is on one deposit list at most (it is in the Archives' hands once deposited).
+    record = models.OneToOneField(StorageRecord, on_delete=models.PROTECT, related_name="deposit_item")
+    receive_number = models.CharField("เลขทะเบียนรับ", max_length=64, blank=True)
+    remarks = models.CharField("หมายเหตุ", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.record)

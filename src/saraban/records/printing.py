@@ -1,5 +1,5 @@
-"""The records forms as printed (PDF): แบบที่ 19, 20, 21, 24, 25, the 20-year keep list and the
-destruction certificate. Buddhist Era dates; Thai digits when the agency uses them."""
+"""The records forms as printed (PDF): แบบที่ 19, 20, 21, 24, 25, the 20-year keep list, the deposit
+list and the destruction certificate. Buddhist Era dates; Thai digits when the agency uses them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from govcommon import thaidate
 from saraban.accounts.models import AgencyProfile
 from saraban.lib.pdf import THAI_FONT_FAMILY, render_pdf
 from saraban.records.models import (
+    DepositList,
     DestructionBatch,
     DestructionItem,
     Loan,
@@ -174,3 +175,19 @@ def twenty_year_pdf(*, listing: TwentyYearList, profile: AgencyProfile | None) -
     return doc.render(form=form, title=listing.get_kind_display(), header=header,
                       columns=["ลำดับที่", "รหัสแฟ้ม", "ที่", "ลงวันที่", "เรื่อง", "หมายเหตุ"],
                       widths=[8, 12, 16, 12, 38, 14], rows=rows)
+
+
+def deposit_list_pdf(*, deposit: DepositList, profile: AgencyProfile | None) -> bytes:
+    """บัญชีฝากหนังสือ (ข้อ 60): the depositor and the Archives sign each line when the letters are
+    checked and handed over."""
+    doc = _Doc(profile)
+    rows = [[doc.d(n), doc.d(i.receive_number or "-"), escape(i.record.letter.subject), escape(i.remarks), "", ""]
+            for n, i in enumerate(deposit.items.select_related("record__letter"), 1)]
+    header = (f"{escape(doc.agency)} &nbsp; ฝากไว้กับ{escape(deposit.archives)} &nbsp; "
+              f"วันที่ {doc.date(deposit.created_at, 'full')}")
+    position = f" ตำแหน่ง {escape(deposit.depositor_position)}" if deposit.depositor_position else ""
+    footer = (f"<div class='sign'><p>ผู้ฝาก {escape(deposit.depositor_name)}{position}</p>"
+              f"<p>ผู้รับฝาก ........................ {escape(deposit.archives)}</p></div>")
+    return doc.render(form="", title="บัญชีฝากหนังสือ", header=header,
+                      columns=["ลำดับที่", "เลขทะเบียนรับ", "เรื่อง", "หมายเหตุ", "ลงชื่อผู้ฝาก", "ลงชื่อผู้รับฝาก"],
+                      widths=[7, 13, 38, 14, 14, 14], rows=rows, footer=footer)

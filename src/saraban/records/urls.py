@@ -21,4 +21,6 @@ urlpatterns: list[URLPattern] = [
     path("destruction/<int:pk>/<slug:step>/", lc.destruction_step_view, name="records-destruction-step"),
     path("twenty-years/", lc.twenty_view, name="records-twenty"),
     path("twenty-years/<int:pk>/pdf/", lc.twenty_pdf_view, name="records-twenty-pdf"),
+    path("deposits/", lc.deposits_view, name="records-deposits"),
+    path("deposits/<int:pk>/pdf/", lc.deposit_pdf_view, name="records-deposit-pdf"),
 ]

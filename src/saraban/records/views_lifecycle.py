@@ -1,4 +1,4 @@
-"""Pages of the records life cycle: storage, loans, destruction, 20-year lists. Each view authorises
+"""Pages of the records life cycle: storage, loans, destruction, 20-year lists, deposit lists. Each view authorises
 (``rules``), parses the form, calls one service and renders or redirects; PDFs come from ``printing``."""
 
 from __future__ import annotations
@@ -18,8 +18,15 @@ from django.views.decorators.http import require_POST
 from govcommon.errors import ValidationError
 from saraban.accounts.models import OrgUnit, User
 from saraban.correspondence.models import Letter
-from saraban.records import destruction, loans, printing, rules, twenty
-from saraban.records.models import DestructionBatch, Loan, StorageRecord, StorageTransfer, TwentyYearList
+from saraban.records import deposit, destruction, loans, printing, rules, twenty
+from saraban.records.models import (
+    DepositList,
+    DestructionBatch,
+    Loan,
+    StorageRecord,
+    StorageTransfer,
+    TwentyYearList,
+)
 from saraban.records.retention import (
     Member,
     TransferLine,
@@ -297,3 +304,29 @@ def twenty_view(request: HttpRequest) -> HttpResponse:
 def twenty_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(TwentyYearList, pk=pk)
     return _pdf(printing.twenty_year_pdf(listing=listing, profile=agency_profile()), f"twenty-{listing.kind}-{pk}")
+
+
+# ---------------------------------------------------------------- deposit lists
+
+@staff_only
+def deposits_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        chosen = {_int(x, "รายการ") for x in request.POST.getlist("record")}
+        records = StorageRecord.objects.filter(pk__in=chosen).select_related("letter")
+        listing = deposit.deposit_list_create(
+            actor=_user(request), depositor_name=request.POST.get("depositor_name", ""),
+            depositor_position=request.POST.get("depositor_position", ""),
+            lines=[deposit.DepositLine(r, remarks=request.POST.get(f"remarks_{r.pk}", "")) for r in records])
+        return redirect(f"{request.path}?list={listing.pk}")
+    candidates = list(deposit.deposit_candidates()[:500])
+    numbers = deposit.receive_numbers([r.letter_id for r in candidates])
+    return render(request, "records/deposits.html", {
+        "candidates": [(r, numbers.get(r.letter_id, "")) for r in candidates],
+        "lists": DepositList.objects.all()[:100], "created": request.GET.get("list"),
+        "depositor": _user(request).display_name})
+
+
+@staff_only
+def deposit_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(DepositList, pk=pk)
+    return _pdf(printing.deposit_list_pdf(deposit=listing, profile=agency_profile()), f"deposit-{pk}")
