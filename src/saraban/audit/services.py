@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,6 +18,38 @@ class _Actor(Protocol):
     pk: Any
 
     def get_username(self) -> str: ...
+
+
+# Texts an audit record must not keep about an object (the sealed text of a secret letter): each app
+# registers a function in its AppConfig.ready(); the texts are replaced in the summary and the data.
+Redactor = Callable[[models.Model], Sequence[str]]
+_redactors: list[Redactor] = []
+REDACTED = "(ข้อความลับ)"
+MIN_REDACTED_CHARS = 3
+
+
+def redactor_register(fn: Redactor) -> None:
+    if fn not in _redactors:
+        _redactors.append(fn)
+
+
+def _redact(value: Any, texts: Sequence[str]) -> Any:
+    if isinstance(value, str):
+        for text in texts:
+            value = value.replace(text, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return {k: _redact(v, texts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, texts) for v in value]
+    return value
+
+
+def _secret_texts(obj: models.Model | None) -> list[str]:
+    if obj is None:
+        return []
+    texts = {t for fn in _redactors for t in fn(obj) if len(t.strip()) >= MIN_REDACTED_CHARS}
+    return sorted(texts, key=len, reverse=True)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -69,9 +101,13 @@ def audit_records_append(entries: list[AuditEntry]) -> list[AuditRecord]:
             object_type = object_type or e.obj._meta.label_lower
             object_id = object_id or str(e.obj.pk)
         payload = _jsonable(e.data or {})
+        summary = e.summary
+        secret = _secret_texts(e.obj)
+        if secret:
+            payload, summary = _redact(payload, secret), _redact(summary, secret)
         actor_id = int(e.actor.pk) if e.actor is not None and e.actor.pk is not None else None
         actor_name = e.actor.get_username() if e.actor is not None else ""
-        summary = e.summary[:500]
+        summary = summary[:500]
         seq += 1
         digest = record_hash(
             seq=seq, created_at=created_at, actor_id=actor_id, actor_name=actor_name, action=e.action,

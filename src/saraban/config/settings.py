@@ -165,6 +165,10 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("SARABAN_MEDIA_ROOT", str(VAR_DIR / "files")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# Secret letters at rest (correspondence/sealing.py): the master key never enters the database.
+SARABAN_MASTER_KEY = env_str("SARABAN_MASTER_KEY", "")
+SARABAN_MASTER_KEY_FILE = env_str("SARABAN_MASTER_KEY_FILE", str(VAR_DIR / "master.key"))
+SARABAN_MASTER_KEY_AUTOCREATE = env_bool("SARABAN_MASTER_KEY_AUTOCREATE", True)
 SARABAN_MAX_UPLOAD_BYTES = env_int("SARABAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 # Letters: the crest image (a neutral placeholder when empty) and the agency's signing certificate

@@ -28,5 +28,7 @@ else:
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="saraban-test-files-"))
+SARABAN_MASTER_KEY = ""
+SARABAN_MASTER_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="saraban-test-keys-")) / "master.key")
 SARABAN_IDLE_TIMEOUT_SECONDS = 1800
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

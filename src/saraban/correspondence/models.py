@@ -7,10 +7,13 @@ books of entries, numbered per (registry, book, calendar year) by ``numbering.nu
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from saraban.accounts.models import OrgUnit
+from saraban.correspondence import sealing
 from saraban.correspondence.enums import LetterKind, LetterSubKind, Secrecy, Speed
 
 
@@ -54,6 +57,19 @@ class Counter(models.Model):
         constraints = [models.UniqueConstraint(fields=["registry", "book", "year"], name="uniq_counter")]
 
 
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Letter]:
+        """Secret letters are sealed here too (``bulk_create`` does not call ``save``)."""
+        objs = list(objs)
+        plains = [(obj, obj.seal_for_write()) for obj in objs if obj.is_secret]
+        try:
+            return super().bulk_create(objs, *args, **kwargs)
+        finally:
+            for obj, plain in plains:
+                for name, value in plain.items():
+                    setattr(obj, name, value)
+
+
 class Letter(models.Model):
     """One letter: incoming, outgoing or internal. Its metadata follows DOMAIN.md §7.4."""
 
@@ -94,6 +110,13 @@ class Letter(models.Model):
     )
     created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
     received_at = models.DateTimeField("เวลาที่หนังสือเข้าสู่ระบบ", null=True, blank=True)
+    # Secret letters at rest (sealing.py): the text fields above hold masks, the real text is sealed here
+    # under the letter's own data key, which is kept only wrapped by the master key ``key_id``.
+    sealed_fields = models.BinaryField(null=True, editable=False)
+    key_wrapped = models.BinaryField(null=True, editable=False)
+    key_id = models.CharField(max_length=16, blank=True, default="", editable=False)
+
+    objects = LetterQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -109,6 +132,68 @@ class Letter(models.Model):
     @property
     def is_secret(self) -> bool:
         return self.secrecy >= Secrecy.CONFIDENTIAL
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Letter:
+        letter = super().from_db(db, field_names, values)
+        blob = letter.__dict__.get("sealed_fields")
+        if blob is not None:  # a secret letter: its text is opened in memory only
+            for name, value in sealing.fields_open(letter.data_key(), bytes(blob)).items():
+                setattr(letter, name, value)
+        return letter
+
+    def data_key(self) -> bytes:
+        """The letter's own key (secret letters): unwrapped with the master key, or made on first use."""
+        key: bytes | None = self.__dict__.get("_data_key")
+        if key is None:
+            if self.key_wrapped:
+                key = sealing.data_key_unwrap(bytes(self.key_wrapped), self.key_id)
+            else:
+                master = sealing.key_current()
+                key = sealing.data_key_new()
+                self.key_wrapped, self.key_id = sealing.data_key_wrap(key, master), master.key_id
+            self.__dict__["_data_key"] = key
+        return key
+
+    def seal_for_write(self) -> dict[str, str]:
+        """Seal the text into ``sealed_fields`` and put the masks in its place; return the plain text,
+        which the caller puts back once the row is written."""
+        plain = {name: getattr(self, name) for name in sealing.SEALED_FIELDS}
+        self.sealed_fields = sealing.fields_seal(self.data_key(), plain)
+        for name, mask in sealing.MASKS.items():
+            setattr(self, name, mask)
+        return plain
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Secret letters are written sealed: the columns get masks, the text goes into ``sealed_fields``
+        (the instance keeps its plain text). A letter that stops being secret is written in the clear."""
+        from saraban.correspondence import storage
+
+        update_fields = kwargs.get("update_fields")
+        key_columns = ("sealed_fields", "key_wrapped", "key_id")
+        existing = not self._state.adding
+        if not self.is_secret:
+            if self.sealed_fields is not None or self.key_wrapped:
+                if existing:  # declassified: its files are written back in the clear first
+                    storage.letter_files_unseal(self)
+                self.sealed_fields, self.key_wrapped, self.key_id = None, None, ""
+                self.__dict__.pop("_data_key", None)
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, *sealing.SEALED_FIELDS, *key_columns}
+            super().save(*args, **kwargs)
+            return
+        plain = self.seal_for_write()
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *sealing.SEALED_FIELDS, *key_columns}
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            for name, value in plain.items():
+                setattr(self, name, value)
+        if existing:  # a letter made secret after its files were stored
+            for f in self.files.filter(sealed_sha256=""):
+                f.letter = self
+                f.save(update_fields=["sealed_sha256"])
 
     @property
     def is_urgent(self) -> bool:
@@ -134,6 +219,8 @@ class LetterFile(models.Model):
     mime_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
+    # A file of a secret letter is kept only sealed: this is the SHA-256 of the sealed blob in storage.
+    sealed_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     pages = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -145,6 +232,20 @@ class LetterFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def stored_sha256(self) -> str:
+        """The digest under which the file lives in storage (the sealed blob for a secret letter)."""
+        return self.sealed_sha256 or self.sha256
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.sealed_sha256 and self.letter.is_secret:
+            from saraban.correspondence import storage
+
+            storage.letter_file_seal(self)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sealed_sha256"}
+        super().save(*args, **kwargs)
 
 
 class RegisterEntry(models.Model):

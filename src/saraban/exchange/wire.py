@@ -68,7 +68,7 @@ def receiver_party(address: str, name: str) -> m.Party:
 
 
 def _binary(f: LetterFile) -> m.BinaryObject:
-    return m.BinaryObject.from_bytes(storage.read_bytes(f.sha256), mime_code=f.mime_type, file_name=f.name)
+    return m.BinaryObject.from_bytes(storage.letter_file_bytes(f), mime_code=f.mime_type, file_name=f.name)
 
 
 def _files_of(delivery: Delivery) -> tuple[LetterFile, list[LetterFile]]:
@@ -93,7 +93,7 @@ def aad_for(reference: str, date: dt.date, receiver: str) -> bytes:
 
 def _secret_payload(letter: Letter, cover: LetterFile, others: list[LetterFile]) -> bytes:
     def one(f: LetterFile) -> dict[str, Any]:
-        return {"name": f.name, "mime": f.mime_type, "data": base64.b64encode(storage.read_bytes(f.sha256)).decode()}
+        return {"name": f.name, "mime": f.mime_type, "data": base64.b64encode(storage.letter_file_bytes(f)).decode()}
 
     return json.dumps({
         "subject": letter.subject, "enclosures": letter.enclosures, "references": letter.references,

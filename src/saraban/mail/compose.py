@@ -77,13 +77,13 @@ def letter_attachments(delivery: Delivery) -> list[tuple[str, bytes]]:
     letter = delivery.letter
     date: dt.date = letter.letter_date or timezone.localdate()
     ref = letter.reference_no
-    out = [(letter_file_name(reference_no=ref, letter_date=date), storage.read_bytes(_letter_file(letter).sha256)),
+    out = [(letter_file_name(reference_no=ref, letter_date=date), storage.letter_file_bytes(_letter_file(letter))),
            (letter_file_name(reference_no=ref, letter_date=date, suffix="cover"),
-            storage.read_bytes(_cover_file(letter, delivery.recipient_name).sha256))]
+            storage.letter_file_bytes(_cover_file(letter, delivery.recipient_name)))]
     enclosures = letter.files.filter(role=LetterFile.Role.ATTACHMENT, mime_type="application/pdf").order_by("pk")
     for number, f in enumerate(enclosures, start=1):
         out.append((letter_file_name(reference_no=ref, letter_date=date, suffix=f"att{number}"),
-                    storage.read_bytes(f.sha256)))
+                    storage.letter_file_bytes(f)))
     return out
 
 

@@ -7,7 +7,6 @@ come back as form errors on the same page with status 400; nothing is changed.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from govcommon.errors import AppError
 from saraban.accounts.models import OrgUnit, User
 from saraban.accounts.permissions import has_right, require_right
-from saraban.correspondence import storage
+from saraban.correspondence import viewing
 from saraban.correspondence.models import LetterFile
 from saraban.correspondence.selectors import letters_visible_to, registries_for
 from saraban.outgoing import selectors, services
@@ -69,13 +68,6 @@ def _owner_unit(user: User) -> OrgUnit:
     if membership is None:
         raise PermissionDenied("ท่านยังไม่ได้สังกัดหน่วยงาน จึงจัดทำหนังสือไม่ได้")
     return membership.unit
-
-
-def _pdf(data: bytes, name: str, *, download: bool) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "attachment" if download else "inline"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 @require_right("open")
@@ -146,6 +138,8 @@ def draft_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, draft: Draft, *, status: int = 200, **forms_: forms.Form) -> HttpResponse:
     user = _user(request)
+    if request.method == "GET":
+        viewing.letter_page_viewed(viewer=user, letter=draft.letter)
     context: dict[str, Any] = {
         "draft": draft,
         "letter": draft.letter,
@@ -180,16 +174,26 @@ def draft_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft_for(request, pk)
     roles: list[str] = [LetterFile.Role.SIGNED, LetterFile.Role.RENDERED, LetterFile.Role.ORIGINAL]
     stored = sorted(draft.letter.files.filter(role__in=roles), key=lambda f: (roles.index(f.role), -f.pk))
-    data = storage.read_bytes(stored[0].sha256) if stored else services.draft_pdf(draft)
-    return _pdf(data, f"{draft.letter.reference_no or 'draft'}.pdf".replace("/", "-"),
-                download=bool(request.GET.get("download")))
+    download = bool(request.GET.get("download"))
+    user = _user(request)
+    if stored:
+        stored[0].letter = draft.letter
+        served = viewing.letter_file_serve(viewer=user, file=stored[0], download=download)
+    else:
+        name = f"{draft.letter.reference_no or 'draft'}.pdf".replace("/", "-")
+        served = viewing.rendered_serve(viewer=user, letter=draft.letter, data=services.draft_pdf(draft), name=name,
+                                        download=download)
+    return viewing.response_for(served, download=download)
 
 
 @require_right("open")
 def draft_file_view(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     draft = _draft_for(request, pk)
     file = get_object_or_404(LetterFile, pk=file_id, letter_id=draft.letter_id)
-    return _pdf(storage.read_bytes(file.sha256), file.name, download=bool(request.GET.get("download")))
+    file.letter = draft.letter
+    download = bool(request.GET.get("download"))
+    served = viewing.letter_file_serve(viewer=_user(request), file=file, download=download)
+    return viewing.response_for(served, download=download)
 
 
 @require_POST

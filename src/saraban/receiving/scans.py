@@ -82,7 +82,7 @@ def _check_image(name: str, data: bytes) -> None:
         raise FileRejectedError(f"ไฟล์ภาพ {name} เสียหาย เปิดอ่านไม่ได้", code="RCV-FILE-IMAGE") from exc
 
 
-def _img2pdf_ready(data: bytes) -> bytes:
+def img2pdf_ready(data: bytes) -> bytes:
     """img2pdf embeds images losslessly but refuses alpha channels; flatten those onto white."""
     with Image.open(io.BytesIO(data)) as im:
         if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
@@ -105,7 +105,7 @@ def letter_pdf_from(files: Sequence[IncomingFile]) -> IncomingFile:
         raise FileRejectedError("แนบ PDF ได้ไฟล์เดียว หรือแนบภาพสแกนหลายหน้า อย่างใดอย่างหนึ่ง",
                                 code="RCV-FILE-MIX")
     try:
-        pdf = bytes(img2pdf.convert([_img2pdf_ready(f.data) for f in files]))
+        pdf = bytes(img2pdf.convert([img2pdf_ready(f.data) for f in files]))
     except (img2pdf.ImageOpenError, ValueError, OSError) as exc:
         raise FileRejectedError("แปลงภาพสแกนเป็น PDF ไม่ได้", code="RCV-FILE-IMAGE") from exc
     if len(pdf) > _limit():

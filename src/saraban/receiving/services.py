@@ -287,7 +287,7 @@ def letter_stamp_create(
     text = StampText(agency=agency, number=entry.number, year=entry.year,
                      received_at=timezone.localtime(entry.registered_at),
                      thai_digits=bool(profile and profile.use_thai_digits))
-    stamped = stamp_pdf(storage.read_bytes(original.sha256), text, right_mm=right, top_mm=top)
+    stamped = stamp_pdf(storage.letter_file_bytes(original), text, right_mm=right, top_mm=top)
     with transaction.atomic():
         reception.save(update_fields=["stamp_right_mm", "stamp_top_mm"])
         file = _file_add(letter=letter, role=LetterFile.Role.STAMPED, name=f"stamped-{original.name}",

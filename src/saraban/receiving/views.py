@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from saraban.accounts.models import User
 from saraban.accounts.permissions import require_right
-from saraban.correspondence import storage
+from saraban.correspondence import viewing
 from saraban.correspondence.models import Letter, LetterFile, Registry
 from saraban.correspondence.selectors import letters_visible_to, registries_for
 from saraban.receiving import selectors, services
@@ -74,6 +72,7 @@ def letter_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     mine = selectors.holdings_of_user_for(user, letter)
     profile = agency_profile()
     can_distribute = services._can_distribute_from_registry(user, letter)
+    viewing.letter_page_viewed(viewer=user, letter=letter)
     context = {
         "letter": letter,
         "reception": reception,
@@ -99,12 +98,10 @@ def letter_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_file_view(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     letter = _letter_for(request, pk)
     file = get_object_or_404(LetterFile, pk=file_id, letter=letter)
-    data = storage.read_bytes(file.sha256)
-    inline = file.mime_type == "application/pdf"
-    response = HttpResponse(data, content_type=file.mime_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.name)}"
-    return response
+    file.letter = letter
+    download = bool(request.GET.get("download"))
+    served = viewing.letter_file_serve(viewer=_user(request), file=file, download=download)
+    return viewing.response_for(served, download=download)
 
 
 @require_POST

@@ -20,6 +20,7 @@ from govcommon.errors import ConflictError, PermissionDeniedError, ValidationErr
 from saraban.accounts.models import User
 from saraban.audit.services import audit_record
 from saraban.correspondence import storage
+from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import rules
 from saraban.records.models import DestructionBatch, DestructionItem, LetterIndex, StorageRecord
@@ -193,10 +194,8 @@ def destruction_electronic_order_record(*, actor: User, batch: DestructionBatch,
 
 
 def _files_remove(digests: set[str]) -> None:
-    """After commit: delete each stored file no LetterFile refers to any more."""
-    still = set(LetterFile.objects.filter(sha256__in=digests).values_list("sha256", flat=True))
-    for digest in digests - still:
-        storage.path_for(digest).unlink(missing_ok=True)
+    """After commit: delete each stored file (plain or sealed) no record refers to any more."""
+    storage.unreferenced_remove(digests)
 
 
 def destruction_execute(*, actor: User, batch: DestructionBatch, method: str,
@@ -230,12 +229,15 @@ def destruction_execute(*, actor: User, batch: DestructionBatch, method: str,
         letter_ids = [i.record.letter_id for i in items]
         files = LetterFile.objects.filter(letter_id__in=letter_ids)
         per_letter: dict[int, int] = {}
-        for letter_id, digest in files.values_list("letter_id", "sha256"):
+        for letter_id, digest, sealed in files.values_list("letter_id", "sha256", "sealed_sha256"):
             per_letter[letter_id] = per_letter.get(letter_id, 0) + 1
-            digests.add(digest)
+            digests.update(d for d in (digest, sealed) if d)
         file_count = files.count()
         files.delete()
         Letter.objects.filter(pk__in=letter_ids).update(body="")
+        for secret in Letter.objects.filter(pk__in=letter_ids, secrecy__gte=Secrecy.CONFIDENTIAL):
+            secret.body = ""  # its text is sealed: sealed again without the body
+            secret.save(update_fields=["body"])
         for letter in Letter.objects.filter(pk__in=letter_ids):
             LetterIndex.objects.filter(letter=letter).update(
                 text=normalize(letter_metadata_text(letter)), content_text="", state=LetterIndex.State.OK,

@@ -11,11 +11,13 @@ from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_object
 from django.db.models.expressions import RawSQL
 
 from saraban.accounts.models import User
+from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, RegisterEntry
 from saraban.correspondence.selectors import letters_visible_to
 from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
-from saraban.records.textnorm import MIN_INDEXED_TERM, query_terms
+from saraban.records.services import letter_plain_text
+from saraban.records.textnorm import MIN_INDEXED_TERM, normalize, query_terms
 
 FTS_MATCH_SQL = "SELECT rowid FROM records_letter_fts WHERE records_letter_fts MATCH %s"
 FTS_PAGE_SQL = FTS_MATCH_SQL + " AND rowid < %s ORDER BY rowid DESC LIMIT %s"
@@ -180,4 +182,34 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     allowed = letters_visible_to(user).filter(pk__in=ids).values("pk")  # DISTINCT over ids, not whole rows
     letters = Letter.objects.filter(pk__in=allowed).select_related("owner_unit")
     by_id = {letter.pk: letter for letter in letters}
-    return [by_id[i] for i in ids if i in by_id]
+    found = [by_id[i] for i in ids if i in by_id]
+    secret = secret_letters_matching(user=user, query=query, limit=limit)
+    if not secret:
+        return found
+    merged = {letter.pk: letter for letter in [*found, *secret]}
+    return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
+
+
+# Secret letters' text is sealed at rest, so the index holds only their ที่ and parties. A cleared user's
+# text search also opens, in memory, the newest secret letters they may see (at most this many) and
+# matches the words in their metadata text; their files' content is not searched.
+SECRET_SCAN_LIMIT = 5000
+
+
+def secret_letters_matching(*, user: User, query: SearchQuery, limit: int) -> list[Letter]:
+    terms = query_terms(query.text)
+    if not terms or user.clearance < Secrecy.CONFIDENTIAL:
+        return []
+    candidates = _filtered(LetterIndex.objects.filter(secrecy__gte=Secrecy.CONFIDENTIAL,
+                                                      secrecy__lte=user.clearance), query, [])
+    ids = candidates.order_by("-letter_id").values_list("letter_id", flat=True)[:SECRET_SCAN_LIMIT]
+    allowed = letters_visible_to(user).filter(pk__in=list(ids)).values("pk")
+    matched: list[Letter] = []
+    for letter in Letter.objects.filter(pk__in=allowed).select_related("owner_unit").order_by("-pk"):
+        text = normalize(letter_plain_text(letter))
+        if all(t in text for t in terms):
+            matched.append(letter)
+            if len(matched) >= limit:
+                break
+    return matched
+

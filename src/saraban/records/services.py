@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from saraban.accounts.models import User
 from saraban.audit.services import audit_record
-from saraban.correspondence import storage
+from saraban.correspondence import sealing, storage
 from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import textextract
 from saraban.records.access import letters_access_keys
@@ -27,11 +27,21 @@ SKIPPED_ROLES = (LetterFile.Role.EVIDENCE,)
 MAX_CONTENT_CHARS = 500_000
 
 
-def letter_metadata_text(letter: Letter) -> str:
+def letter_plain_text(letter: Letter) -> str:
+    """All the metadata text of a letter as the application sees it."""
     parts = [
         letter.reference_no, letter.subject, letter.sender_text, letter.recipient_text, letter.references,
         letter.enclosures, letter.copies_to, letter.body,
     ]
+    return "\n".join(p for p in parts if p)
+
+
+def letter_metadata_text(letter: Letter) -> str:
+    """What the index keeps of a letter's metadata. A secret letter's text is sealed at rest, so the
+    index keeps only its ที่, parties and the mask (records.selectors searches its text in memory)."""
+    if not letter.is_secret:
+        return letter_plain_text(letter)
+    parts = [letter.reference_no, sealing.MASKS["subject"], letter.sender_text, letter.recipient_text]
     return "\n".join(p for p in parts if p)
 
 
@@ -56,6 +66,8 @@ def _extract(letter: Letter, *, ocr: bool) -> _Extracted:
     texts: list[str] = []
     needs_ocr = False
     errors: list[str] = []
+    if letter.is_secret:  # sealed files are not opened for the index
+        return _Extracted(text="", needs_ocr=False, errors=[])
     for f in _files_of(letter):
         path = storage.path_for(f.sha256)
         try:
