@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -90,23 +89,23 @@ def write_envelope(
     _header(env, addressing, token)
     etree.SubElement(env, ns.soap("Body")).append(body)
     nonce = uuid.uuid4().hex
-    sources: dict[bytes, m.BinaryObject] = {}
+    sources: list[tuple[bytes, m.BinaryObject]] = []
     for index, (el, obj) in enumerate(binaries.items()):
         placeholder = f"@@{nonce}-{index}@@"
         el.text = placeholder
-        sources[placeholder.encode()] = obj
+        sources.append((placeholder.encode(), obj))
     data = etree.tostring(env, xml_declaration=True, encoding="utf-8")
-    if not sources:
-        out.write(data)
-        return
+    # Each placeholder occurs once (the nonce is new on every call); plain searches, in document
+    # order, instead of a regular expression that would be compiled anew for every nonce.
+    found = sorted((data.index(marker), marker, obj) for marker, obj in sources)
     pos = 0
-    for match in re.finditer(rb"@@" + nonce.encode() + rb"-\d+@@", data):
-        out.write(data[pos : match.start()])
-        with sources[match.group(0)].open() as fh:
+    for start, marker, obj in found:
+        out.write(data[pos:start])
+        with obj.open() as fh:
             while chunk := fh.read(_B64_CHUNK):
                 out.write(base64.b64encode(chunk))
-        pos = match.end()
-    out.write(data[pos:])
+        pos = start + len(marker)
+    out.write(data[pos:] if pos else data)
 
 
 def envelope_bytes(

@@ -32,7 +32,8 @@ from thegif.errors import Base64Error, ForbiddenXMLError, MalformedXMLError, Too
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BINARY_TAGS = frozenset({ns.ram("MainLetterBinaryObject"), ns.ram("AttachmentBinaryObject")})
 _CHUNK = 64 * 1024
-_WHITESPACE = str.maketrans("", "", " \t\r\n")
+_WHITESPACE_CHARS = (" ", "\n", "\r", "\t")
+_WHITESPACE_BYTES = b" \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class _Base64Sink:
         self._hash = hashlib.sha256()
         self._size = 0
         self._max = max_bytes
-        self._pending = ""
+        self._pending = b""
         self._buf: list[str] = []
         self._buflen = 0
 
@@ -111,21 +112,29 @@ class _Base64Sink:
             self._flush(final=False)
 
     def _flush(self, *, final: bool) -> None:
-        text = self._pending + "".join(self._buf).translate(_WHITESPACE)
+        joined = "".join(self._buf)
         self._buf.clear()
         self._buflen = 0
+        try:
+            data = self._pending + joined.encode("ascii")
+        except UnicodeEncodeError as exc:  # characters outside ASCII are never base64
+            raise Base64Error() from exc
+        if any(char in joined for char in _WHITESPACE_CHARS):
+            # line-wrapped base64 (most clients wrap at 76 characters); bytes.translate is
+            # about twice as fast as str.translate, and the check above spares unwrapped text
+            data = data.translate(None, _WHITESPACE_BYTES)
         if final:
-            if len(text) % 4:
+            if len(data) % 4:
                 raise Base64Error("ความยาวข้อมูล base64 ไม่ถูกต้อง")
-            self._pending = ""
+            self._pending = b""
         else:
-            cut = len(text) - len(text) % 4
-            text, self._pending = text[:cut], text[cut:]
-        if not text:
+            cut = len(data) - len(data) % 4
+            data, self._pending = data[:cut], data[cut:]
+        if not data:
             return
         try:
-            raw = binascii.a2b_base64(text, strict_mode=True)
-        except (binascii.Error, ValueError) as exc:  # ValueError: characters outside ASCII
+            raw = binascii.a2b_base64(data, strict_mode=True)
+        except binascii.Error as exc:
             raise Base64Error() from exc
         self._size += len(raw)
         if self._size > self._max:

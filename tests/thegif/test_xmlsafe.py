@@ -83,6 +83,26 @@ def test_it_decodes_base64_split_across_lines_and_chunks() -> None:
         assert spooled.read_bytes() == raw
 
 
+def test_it_refuses_base64_with_characters_outside_ascii_or_the_alphabet() -> None:
+    for text in ("QUJD\u0e01QUJD", "QUJD\u00a0QUJD", "QUJD-QUJD"):
+        doc = (
+            '<r xmlns:ram="urn:th:gov:egif:data:standard:ReusableAggregateBusinessInformationEntity:1">'
+            f'<ram:MainLetterBinaryObject mimeCode="application/pdf">{text}</ram:MainLetterBinaryObject></r>'
+        ).encode()
+        with pytest.raises(Base64Error):
+            read_xml(doc)
+
+
+def test_it_drops_only_xml_whitespace_from_base64() -> None:
+    doc = (
+        b'<r xmlns:ram="urn:th:gov:egif:data:standard:ReusableAggregateBusinessInformationEntity:1">'
+        b'<ram:MainLetterBinaryObject mimeCode="application/pdf">'
+        b"QU\tJD\r\nRE VG</ram:MainLetterBinaryObject></r>"
+    )
+    with read_xml(doc) as parsed:
+        assert [s.read_bytes() for s in parsed.binaries.values()] == [b"ABCDEF"]
+
+
 def test_it_reads_a_fault_as_its_error() -> None:
     from thegif.errors import DigestMismatchError
 
