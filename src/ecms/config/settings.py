@@ -8,7 +8,9 @@ files under ``var/ecms/<environment>``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -106,6 +108,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The hub's hot-path statements (hub.services._sql) are prepared after a few runs on a connection.
+# Turn off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+# before 1.21, or without max_prepared_statements).
+ECMS_DB_PREPARED = env_bool("ECMS_DB_PREPARED", True)
+
+
+def db_options(database: Mapping[str, Any]) -> dict[str, Any]:
+    """PostgreSQL connection options for ``DATABASES``: the prepare threshold of ECMS_DB_PREPARED."""
+    if database["ENGINE"] == "django.db.backends.postgresql" and ECMS_DB_PREPARED:
+        return {**database.get("OPTIONS", {}), "prepare_threshold": 5}
+    return dict(database.get("OPTIONS", {}))
+
+
+DATABASES["default"]["OPTIONS"] = db_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

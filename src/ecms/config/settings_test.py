@@ -17,6 +17,7 @@ _test_url = os.environ.get("TEST_DATABASE_URL", "")
 if _test_url:
     DATABASES = {"default": dj_database_url.parse(_test_url)}
     DATABASES["default"]["NAME"] = "ecms"
+    DATABASES["default"]["OPTIONS"] = db_options(DATABASES["default"])  # noqa: F405
 else:
     DATABASES = {
         "default": {
