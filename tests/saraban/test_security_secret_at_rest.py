@@ -264,3 +264,26 @@ def test_it_finds_a_secret_letter_by_its_sealed_subject_only_for_cleared_users(c
     assert found(cast.clerk, "ช่องเขาสามยอด") == {letter.pk}  # in the sealed อ้างถึง
     assert found(cast.clerk, "กห 0201/55") == {letter.pk}  # ที่ stays searchable through the index
     assert found(cast.officer, "คลังพัสดุ") == set() and found(cast.officer, "กห 0201/55") == set()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_the_viewer_watermark_over_a_secret_letter_page_in_the_browser(cast: Cast, live_server: object,
+                                                                               page: object, tmp_path: Path) -> None:
+    from tests.saraban.conftest import browser_login
+
+    letter = _secret_paper_letter(cast)
+    url = live_server.url  # type: ignore[attr-defined]
+    p = page  # Playwright page (untyped fixture)
+    browser_login(p, url, "clerk")
+    p.goto(f"{url}/receiving/letter/{letter.pk}/")  # type: ignore[attr-defined]
+    mark = p.locator(".secret-watermark")  # type: ignore[attr-defined]
+    assert mark.is_visible() and cast.clerk.get_full_name() in mark.inner_text()
+    assert SUBJECT not in p.title()  # type: ignore[attr-defined]
+    p.screenshot(path=str(tmp_path / "secret-letter-page.png"))  # type: ignore[attr-defined]
+    # The mark lies over the page without taking its clicks: the stamped copy's link is still the target.
+    link = p.locator("[data-testid=file-stamped]")  # type: ignore[attr-defined]
+    link.click(trial=True)  # fails if another element would receive the click
+    response = p.request.get(f"{url}{link.get_attribute('href')}")  # type: ignore[attr-defined]
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert AuditRecord.objects.filter(action="letter.secret_file_opened", actor_id=cast.clerk.pk).exists()
