@@ -64,11 +64,11 @@ DECISIONS: dict[str, str] = {
     "hub-service wsdl POST": " ".join([FAULT_AUTH] * 7),
     # Monitor: approved officers see their own agency's letters; a letter of others is a 404
     "monitor-letter-list GET": f"{LOGIN} 200 200 200 {LOGIN} {NEWPW} 200",
-    "monitor-letter-list POST": f"{LOGIN} 200 200 200 {LOGIN} {NEWPW} 200",
+    "monitor-letter-list POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     "monitor-letter-detail GET": f"{LOGIN} 200 200 404 {LOGIN} {NEWPW} 200",
-    "monitor-letter-detail POST": f"{LOGIN} 200 200 404 {LOGIN} {NEWPW} 200",
+    "monitor-letter-detail POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     "monitor-letter-detail missing GET": f"{LOGIN} 404 404 404 {LOGIN} {NEWPW} 404",
-    "monitor-letter-detail missing POST": f"{LOGIN} 404 404 404 {LOGIN} {NEWPW} 404",
+    "monitor-letter-detail missing POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     # registration is public (an empty form answers 200 with its errors)
     "monitor-register GET": f"200 200 200 200 200 {NEWPW} 200",
     "monitor-register POST": f"200 200 200 200 200 {NEWPW} 200",
@@ -80,18 +80,18 @@ DECISIONS: dict[str, str] = {
     "monitor-password-change POST": f"{LOGIN} 200 200 200 {LOGIN} 200 200",
     # the hub administrator's pages
     "monitor-registrations GET": f"{LOGIN} 403 403 403 {LOGIN} {NEWPW} 200",
-    "monitor-registrations POST": f"{LOGIN} 403 403 403 {LOGIN} {NEWPW} 200",
+    "monitor-registrations POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     "monitor-approve GET": f"405 405 405 405 405 {NEWPW} 405",
     "monitor-approve POST": f"{LOGIN} 403 403 403 {LOGIN} {NEWPW} 302>/monitor/admin/registrations/",
     "monitor-refuse GET": f"405 405 405 405 405 {NEWPW} 405",
     "monitor-refuse POST": f"{LOGIN} 403 403 403 {LOGIN} {NEWPW} 302>/monitor/admin/registrations/",
     "monitor-health GET": f"{LOGIN} 403 403 403 {LOGIN} {NEWPW} 200",
-    "monitor-health POST": f"{LOGIN} 403 403 403 {LOGIN} {NEWPW} 200",
+    "monitor-health POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     # statistics: officers (their own agency) and administrators
     "stats-month GET": f"{LOGIN} 200 200 200 {LOGIN} {NEWPW} 200",
-    "stats-month POST": f"{LOGIN} 200 200 200 {LOGIN} {NEWPW} 200",
+    "stats-month POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     "stats-month-pdf GET": f"{LOGIN} 200 200 200 {LOGIN} {NEWPW} 200",
-    "stats-month-pdf POST": f"{LOGIN} 200 200 200 {LOGIN} {NEWPW} 200",
+    "stats-month-pdf POST": f"405 405 405 405 405 {NEWPW} 405",  # read-only page
     "stats-month-send GET": f"405 405 405 405 405 {NEWPW} 405",
     "stats-month-send POST": f"{LOGIN} 302>/monitor/stats/ 302>/monitor/stats/ 302>/monitor/stats/ {LOGIN} {NEWPW}"
                              " 302>/monitor/stats/",

@@ -15,7 +15,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ecms.monitor import selectors, services
 from ecms.monitor.forms import LetterFilterForm, RefuseForm, RegistrationForm
@@ -86,6 +86,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     return render(request, "monitor/register.html", {"form": form})
 
 
+@require_safe  # read-only: anything but GET/HEAD is 405
 @monitor_user_required
 def letter_list_view(request: HttpRequest) -> HttpResponse:
     form = LetterFilterForm(request.GET or None)
@@ -105,6 +106,7 @@ def letter_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe  # read-only: anything but GET/HEAD is 405
 @monitor_user_required
 def letter_detail_view(request: HttpRequest, letter_id: str) -> HttpResponse:
     letter = selectors.letter_for(request.user, letter_id)
@@ -120,6 +122,7 @@ def letter_detail_view(request: HttpRequest, letter_id: str) -> HttpResponse:
     )
 
 
+@require_safe  # read-only: anything but GET/HEAD is 405
 @hub_admin_required
 def registration_list_view(request: HttpRequest) -> HttpResponse:
     officers = Officer.objects.select_related("organization").order_by("status", "-created_at")
@@ -152,6 +155,7 @@ def registration_refuse_view(request: HttpRequest, officer_id: int) -> HttpRespo
     return redirect("monitor-registrations")
 
 
+@require_safe  # read-only: anything but GET/HEAD is 405
 @hub_admin_required
 def health_view(request: HttpRequest) -> HttpResponse:
     return render(request, "monitor/health.html", {"agencies": selectors.agency_health()})

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ecms.hub.models import Organization
 from ecms.monitor import selectors as monitor_selectors
@@ -39,6 +39,7 @@ def _scope(request: HttpRequest) -> Organization | None:
     return org
 
 
+@require_safe  # read-only: anything but GET/HEAD is 405
 @monitor_user_required
 def month_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
@@ -54,6 +55,7 @@ def month_view(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/month.html", context)
 
 
+@require_safe  # read-only: anything but GET/HEAD is 405
 @monitor_user_required
 def month_pdf_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
