@@ -1,7 +1,9 @@
 """Every state change of the hub. Each runs in one transaction that also writes the letter's event.
 
 State-changing requests are idempotent per (agency system, wsa:MessageID): the serialised response is
-stored in the same transaction as the change, and a retry gets exactly those bytes back.
+stored in the same transaction as the change, and a retry gets exactly those bytes back. The key is not
+looked up before the change: a retry is recognised when its record collides with the stored one, or
+when the change fails because the first copy already made it (see ``_commit_idempotent``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ecms.hub.models import (
     QueueItem,
 )
 from ecms.hub.storage import store
-from govcommon.errors import ValidationError
+from govcommon.errors import AppError, ValidationError
 from thegif import codec, ns, soap
 from thegif import messages as m
 from thegif.errors import (
@@ -235,6 +237,17 @@ def _replay(caller: Caller, message_id: str, operation: str, fingerprint: str) -
     return bytes(rows[0][2])
 
 
+def _replayed_or_raise(
+    error: Exception, caller: Caller, message_id: str, operation: str, fingerprint: str
+) -> bytes:
+    """After ``error``: the stored answer if this key was answered before (``ECMS-IDEM-001`` if it was
+    answered for another request), else ``error`` itself."""
+    replayed = _replay(caller, message_id, operation, fingerprint)
+    if replayed is None:
+        raise error
+    return replayed
+
+
 def _commit_idempotent(
     caller: Caller,
     message_id: str,
@@ -242,6 +255,14 @@ def _commit_idempotent(
     fingerprint: str,
     action: Callable[[], m.Response],
 ) -> bytes:
+    """Run ``action`` and store its answer under the request's key, in one transaction.
+
+    Most requests are new, so the key is not looked up first (that was one query per request). A
+    retry runs the action again inside the transaction and is rolled back: its record collides with
+    the stored one (``IntegrityError``, also when two copies race), or the action refuses because the
+    first copy already changed the state (an ``AppError`` such as ``ECMS-STATE-001``). Either way the
+    stored answer is returned, and a reused key with another request gets ``ECMS-IDEM-001``.
+    """
     try:
         with transaction.atomic():
             response = action()
@@ -262,12 +283,8 @@ def _commit_idempotent(
                     "created_at": _dt(timezone.now()),
                 },
             )
-    except IntegrityError:
-        # the same MessageID committed concurrently: answer what that request answered
-        replayed = _replay(caller, message_id, operation, fingerprint)
-        if replayed is None:
-            raise
-        return replayed
+    except (IntegrityError, AppError) as error:
+        return _replayed_or_raise(error, caller, message_id, operation, fingerprint)
     return body
 
 
@@ -295,17 +312,18 @@ class _Org:
     ministry_org_id: str | None
 
 
-def _department(org_id: str) -> _Org | None:
+def _departments(*org_ids: str) -> dict[str, _Org]:
     rows = _sql(
         f"SELECT o.id, o.org_id, m.org_id FROM {_ORG} o LEFT JOIN {_ORG} m ON m.id = o.ministry_id "  # noqa: S608
-        "WHERE o.org_id = %s AND o.kind = %s AND o.active",
-        [org_id, Organization.Kind.DEPARTMENT.value],
+        f"WHERE o.org_id IN ({', '.join(['%s'] * len(org_ids))}) AND o.kind = %s AND o.active",
+        [*org_ids, Organization.Kind.DEPARTMENT.value],
     )
-    return _Org(*rows[0]) if rows else None
+    return {row[1]: _Org(*row) for row in rows}
 
 
 def _letter_parties(caller: Caller, letter: m.CorrespondenceLetter) -> tuple[_Org, _Org]:
-    sender = _department(caller.org_id)
+    found = _departments(caller.org_id, letter.receiver.department_id)
+    sender = found.get(caller.org_id)
     if sender is None or sender.pk != caller.organization_id:
         raise AgencyNotAllowedError()
     if letter.sender.department_id != sender.org_id or (
@@ -314,7 +332,7 @@ def _letter_parties(caller: Caller, letter: m.CorrespondenceLetter) -> tuple[_Or
         raise SenderMismatchError(
             f"ผู้ส่ง {letter.sender.ministry_id}/{letter.sender.department_id} ไม่ใช่หน่วยงานของระบบ ({sender.org_id})"
         )
-    receiver = _department(letter.receiver.department_id)
+    receiver = found.get(letter.receiver.department_id)
     wrong_ministry = receiver is not None and receiver.ministry_org_id not in (None, letter.receiver.ministry_id)
     if receiver is None or wrong_ministry:
         raise UnknownAgencyError(
@@ -335,11 +353,11 @@ def _document_xml(letter: m.CorrespondenceLetter) -> str:
 def letter_send(*, caller: Caller, letter: m.CorrespondenceLetter, message_id: str, fingerprint: str) -> bytes:
     """Accept a letter: check it, store its files durably, record it and queue it for the receiver."""
     operation = "CorrespondenceLetterOutbound"
-    replayed = _replay(caller, message_id, operation, fingerprint)
-    if replayed is not None:
-        return replayed
-    sender, receiver = _letter_parties(caller, letter)
-    codec.check_letter_files(letter)
+    try:
+        sender, receiver = _letter_parties(caller, letter)
+        codec.check_letter_files(letter)
+    except AppError as error:
+        return _replayed_or_raise(error, caller, message_id, operation, fingerprint)
     content_store = store()
     for obj in letter.binaries():
         if obj.path is None or obj.sha256 is None:
@@ -435,9 +453,6 @@ _NOTIFIER_RULES: dict[m.ItemType, _Rule] = {
 def notifier_send(*, caller: Caller, notifier: m.Notifier, message_id: str, fingerprint: str) -> bytes:
     """A recipient's (or, for InvalidAcceptIDNotifier, the sender's) notice about a letter."""
     operation = "CorrespondenceLetterOutbound"
-    replayed = _replay(caller, message_id, operation, fingerprint)
-    if replayed is not None:
-        return replayed
     rule = _NOTIFIER_RULES[notifier.kind]
 
     def action() -> m.OutboundResponse:
@@ -546,8 +561,11 @@ def queue_item_content(row: ItemRow) -> m.InboundItem:
     )
 
 
+_WAITING = f"SELECT COUNT(*) FROM {_ITEM} WHERE owner_id = %s AND deleted_at IS NULL"  # noqa: S608
+
+
 def waiting_items(organization_id: int) -> int:
-    rows = _sql(f"SELECT COUNT(*) FROM {_ITEM} WHERE owner_id = %s AND deleted_at IS NULL", [organization_id])  # noqa: S608
+    rows = _sql(_WAITING, [organization_id])
     return int(rows[0][0])
 
 
@@ -560,16 +578,17 @@ def queue_pull(*, caller: Caller, message_id: str) -> m.InboundResponse:
         now = timezone.now()
         rows = _sql(
             f"SELECT q.id, q.first_pulled_at, q.process_id, q.item_type, q.accept_id, q.description, "  # noqa: S608
-            f"l.id, l.letter_id, l.correspondence_date, l.subject, l.document_xml, s.org_id, r.org_id "
+            f"l.id, l.letter_id, l.correspondence_date, l.subject, l.document_xml, s.org_id, r.org_id, "
+            f"({_WAITING}) "
             f"FROM {_ITEM} q JOIN {_LETTER} l ON l.id = q.letter_id "
             f"JOIN {_ORG} s ON s.id = l.sender_id JOIN {_ORG} r ON r.id = l.receiver_id "
             f"WHERE q.owner_id = %s AND q.deleted_at IS NULL ORDER BY q.id LIMIT 1{_lock('q')}",
-            [caller.organization_id],
+            [caller.organization_id, caller.organization_id],
         )
         if not rows:
             return m.InboundResponse(process_time=process_time(now), queue_length=0)
         item_pk, first_pulled_at, process_id, item_type, accept_id, description = rows[0][:6]
-        letter_pk, letter_id, corr_date, subject, document_xml, sender_org, receiver_org = rows[0][6:]
+        letter_pk, letter_id, corr_date, subject, document_xml, sender_org, receiver_org, length = rows[0][6:]
         if first_pulled_at is None:
             _sql(f"UPDATE {_ITEM} SET first_pulled_at = %s WHERE id = %s", [_dt(now), item_pk])  # noqa: S608
             if item_type == m.ItemType.GOVERNMENT_DOCUMENT:
@@ -580,20 +599,18 @@ def queue_pull(*, caller: Caller, message_id: str) -> m.InboundResponse:
             _event(
                 letter_pk, LetterEvent.Kind.PULLED, caller, message_id, now, process_id=process_id, item_type=item_type
             )
-        length = waiting_items(caller.organization_id)
     row = ItemRow(
         process_id, item_type, accept_id, description, letter_id, _date(corr_date), subject, document_xml,
         sender_org, receiver_org,
     )
-    return m.InboundResponse(process_time=process_time(now), queue_length=length, item=queue_item_content(row))
+    return m.InboundResponse(
+        process_time=process_time(now), queue_length=int(length), item=queue_item_content(row)
+    )
 
 
 def queue_item_delete(*, caller: Caller, process_id: str, message_id: str, fingerprint: str) -> bytes:
     """Remove an item from the caller's queue once the caller has stored it."""
     operation = "CorrespondenceLetterDelete"
-    replayed = _replay(caller, message_id, operation, fingerprint)
-    if replayed is not None:
-        return replayed
 
     def action() -> m.DeleteResponse:
         now = timezone.now()
@@ -619,9 +636,6 @@ def letter_delete(
 ) -> bytes:
     """The sender withdraws a letter: before the receiver pulled it, or after a reject/invalid notice."""
     operation = "CorrespondenceDeleteGovernmentDocument"
-    replayed = _replay(caller, message_id, operation, fingerprint)
-    if replayed is not None:
-        return replayed
 
     def action() -> m.DeleteGovernmentDocumentResponse:
         now = timezone.now()
