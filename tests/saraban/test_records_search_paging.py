@@ -108,3 +108,19 @@ def test_it_leaves_the_planner_settings_of_the_callers_transaction_as_they_were(
         assert len(search(cast.auditor, "ผลการดำเนินงาน")) == 3
         cur.execute("SHOW enable_indexscan" if connection.vendor == "postgresql" else "SELECT 'on'")
         assert cur.fetchone() == before == ("on",)
+
+
+@pytest.mark.parametrize(("recent", "walk"), [(2, 3), (2, 100), (1, 1)])
+def test_it_finds_the_same_letters_whichever_way_the_older_rows_are_read(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, recent: int, walk: int
+) -> None:
+    """PostgreSQL reads the newest rows by the primary key, then walks further back (dense matches)
+    or reads the GIN index once (sparse ones); small sizes here take each way on a few letters."""
+    monkeypatch.setattr(selectors, "RECENT_ROWS", recent)
+    monkeypatch.setattr(selectors, "WALK_ROWS", walk)
+    letters = [make_letter(cast, f"ขอเชิญประชุมสัมมนา {n}" if n % 3 == 2 else f"แจ้งเวียนหนังสือ {n}")
+               for n in range(12)]
+    wanted = [x.pk for x in reversed(letters[2::3])]  # the newest letter is one of them
+    assert search(cast.auditor, "สัมมนา") == wanted
+    assert search(cast.auditor, "สัมมนา", limit=2) == wanted[:2]
+    assert search(cast.officer, "สัมมนา") == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -41,7 +42,8 @@ class SearchQuery:
 FIRST_PAGE = 200
 SCAN_BUDGET = 4000  # SQLite: FTS matches read page by page before one joined query
 RECENT_ROWS = 2000
-MAX_WINDOW_GROWTH = 64
+WALK_ROWS = 20_000  # PostgreSQL: rows walked by the primary key when the recent rows were dense
+BITMAP_WORK_MEM = "64MB"  # an exact bitmap of every candidate of a million rows
 NO_ID_ABOVE = 2**62
 
 
@@ -119,36 +121,52 @@ def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[li
         size *= 4
 
 
+@contextmanager
+def _planner(*settings: str) -> Iterator[None]:
+    """PostgreSQL planner settings for the queries inside, then as they were: ``SET LOCAL`` inside
+    a caller's transaction would outlive the query, so each setting is reset afterwards."""
+    with transaction.atomic(), connection.cursor() as cur:
+        for setting in settings:
+            cur.execute(f"SET LOCAL {setting}")
+        yield
+        for setting in settings:
+            cur.execute(f"RESET {setting.split('=')[0].strip()}")
+
+
 def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int, int]]:
-    """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key (a common word is
-    found there at once); older rows in id windows sized by the density of matches seen so far,
-    each read with the pg_trgm GIN index ANDed with the id range, so only the matches inside the
-    window are fetched and sorted. Walking the primary key backwards over rows that mostly do not match, as
-    the planner would choose for ``ORDER BY letter_id DESC LIMIT n``, costs a LIKE per row."""
-    size = max(FIRST_PAGE, limit)
+    """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key; the matches found
+    there tell how dense the query is. Dense: keep walking the primary key back (at most
+    ``WALK_ROWS`` rows), each row tested as it comes. Sparse: one read of everything older through
+    the pg_trgm GIN index, which fetches every match (with enough memory for an exact bitmap, so
+    only candidate rows are rechecked).
+
+    Not windows of the GIN index: pg_trgm estimates a few dozen rows for most words, so the planner
+    does not AND an id range into the bitmap, and each window fetched and rechecked every
+    candidate of the whole table again (13 s for a two-word query at 1,000,000 letters)."""
     top = LetterIndex.objects.order_by("-letter_id").values_list("letter_id", flat=True).first()
     if top is None:
         yield [], 0, 0
         return
-    before, low, width = top + 1, top + 1 - RECENT_ROWS, RECENT_ROWS
-    while before > 0:
-        window = qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
-        if width > RECENT_ROWS:
-            with transaction.atomic(), connection.cursor() as cur:
-                cur.execute("SET LOCAL enable_indexscan = off")  # range and GIN as bitmaps, ANDed
-                ids = list(window.values_list("letter_id", flat=True)[:size])
-                # Inside a caller's transaction SET LOCAL would outlive this query.
-                cur.execute("RESET enable_indexscan")
-        else:
-            ids = list(window.values_list("letter_id", flat=True)[:size])
-        if len(ids) == size:
-            before = ids[-1]
-        else:
-            before = max(low, 0)
-            # The next window should hold about twice a page at the density just seen.
-            width *= max(2, min(MAX_WINDOW_GROWTH, 2 * size // max(len(ids), 1)))
-            low = before - width
-        yield ids, before, len(ids)
+    before = top + 1
+    low = max(before - RECENT_ROWS, 0)
+    ids = list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
+               .values_list("letter_id", flat=True)[:limit])
+    found = len(ids)
+    yield ids, (ids[-1] if found == limit else low), found
+    before = low
+    if found < limit and before and found * WALK_ROWS >= (limit - found) * RECENT_ROWS:
+        low = max(before - WALK_ROWS, 0)
+        with _planner("enable_bitmapscan = off"):  # the GIN estimate would pick a bitmap of every match
+            ids = list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
+                       .values_list("letter_id", flat=True)[:limit - found])
+        found += len(ids)
+        yield ids, (ids[-1] if found == limit else low), len(ids)
+        before = low
+    if found < limit and before:
+        with _planner("enable_indexscan = off", f"work_mem = '{BITMAP_WORK_MEM}'"):
+            older = qs.filter(letter_id__lt=before).order_by("-letter_id")
+            ids = list(older.values_list("letter_id", flat=True)[:limit - found])
+        yield ids, 0, len(ids)
 
 
 def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[Letter]:
