@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import psycopg
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from lxml import etree  # type: ignore[import-untyped]  # no stubs pinned for lxml
 
@@ -179,8 +179,9 @@ _FILE = LetterFile._meta.db_table
 
 
 def _sql(query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # one look-up: each use of django.db.connection is another
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(query, params)
             return list(cursor.fetchall()) if cursor.description else []
     # PostgreSQL: a plain psycopg cursor on Django's connection (so inside Django's transaction)
@@ -188,8 +189,8 @@ def _sql(query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     # than PostgreSQL spends on these statements. Such a cursor also lets psycopg prepare a
     # statement after a few runs (settings.ECMS_DB_PREPARED), which spares PostgreSQL the parse
     # and plan; Django's own cursors bind on the client and are never prepared.
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db.ensure_connection()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(query, params)
         return cursor.fetchall() if cursor.description else []
 

@@ -57,13 +57,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-_ready: set[Path] = set()
+_stores: dict[str, ContentStore] = {}
 
 
 def store() -> ContentStore:
-    root = Path(settings.ECMS_STORAGE_DIR)
-    content_store = ContentStore(root)
-    if root not in _ready:
+    """The store under ``ECMS_STORAGE_DIR`` (made once per directory and process: every request asks)."""
+    key = str(settings.ECMS_STORAGE_DIR)
+    content_store = _stores.get(key)
+    if content_store is None:
+        content_store = ContentStore(Path(key))
         content_store.ensure()
-        _ready.add(root)
+        _stores[key] = content_store
     return content_store

@@ -136,8 +136,12 @@ def _rate_check(address: str) -> None:
     in the last 15 minutes (the hub never locks an agency's account itself: its owner would be cut off)."""
     minute = int(time.time() // 60)
     key = f"ecms:rate:{address}:{minute}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > settings.ECMS_SOAP_RATE_PER_MINUTE:
+    try:
+        count = cache.incr(key)  # one cache operation for all but the first request of a minute
+    except ValueError:  # no counter yet for this minute
+        cache.add(key, 0, timeout=120)
+        count = cache.incr(key)
+    if count > settings.ECMS_SOAP_RATE_PER_MINUTE:
         raise RateLimitedError()
     if (cache.get(f"ecms:authfail:{address}") or 0) >= settings.ECMS_AUTH_FAILURES_PER_15_MINUTES:
         raise RateLimitedError()
