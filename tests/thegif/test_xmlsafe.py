@@ -118,3 +118,32 @@ def test_it_refuses_what_is_not_a_soap_1_1_envelope() -> None:
     with pytest.raises(EnvelopeError):
         soap.read_envelope(b'<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>')
     assert parse_small(b"<ok/>").tag == "ok"
+
+
+def test_it_reuses_a_cleanly_closed_parser_and_drops_one_that_failed(tmp_path: Path) -> None:
+    from thegif import xmlsafe
+
+    def doc(content: bytes) -> bytes:
+        return (
+            b'<r xmlns:ram="urn:th:gov:egif:data:standard:ReusableAggregateBusinessInformationEntity:1">'
+            b'<ram:MainLetterBinaryObject mimeCode="application/pdf">' + content + b"</ram:MainLetterBinaryObject></r>"
+        )
+
+    first = read_xml(doc(base64.b64encode(b"first")), spool_dir=tmp_path)
+    kept = xmlsafe._local.parser
+    assert kept is not None
+    second = read_xml(doc(base64.b64encode(b"second")), spool_dir=tmp_path)
+    assert xmlsafe._local.parser[0] is kept[0]  # the same parser read the second document
+    assert [b.read_bytes() for b in first.binaries.values()] == [b"first"]
+    assert [b.read_bytes() for b in second.binaries.values()] == [b"second"]
+    with pytest.raises(Base64Error):
+        read_xml(doc(b"QUJD=QUJD"), spool_dir=tmp_path)
+    assert xmlsafe._local.parser is None  # a parser that failed is not kept
+    with pytest.raises(MalformedXMLError):
+        read_xml(b"<r><a></r>")
+    with read_xml(doc(base64.b64encode(b"third")), spool_dir=tmp_path) as third:
+        assert [b.read_bytes() for b in third.binaries.values()] == [b"third"]
+        assert third.root.tag == "r" and len(third.root) == 1
+    first.cleanup()
+    second.cleanup()
+    assert list(tmp_path.iterdir()) == []
