@@ -42,7 +42,7 @@ class SearchQuery:
 FIRST_PAGE = 200
 SCAN_BUDGET = 4000  # SQLite: FTS matches read page by page before one joined query
 RECENT_ROWS = 2000
-WALK_ROWS = 20_000  # PostgreSQL: rows walked by the primary key when the recent rows were dense
+WALK_ROWS = 15_000  # PostgreSQL: walk the primary key while the rest is expected within this many rows
 BITMAP_WORK_MEM = "64MB"  # an exact bitmap of every candidate of a million rows
 NO_ID_ABOVE = 2**62
 
@@ -135,10 +135,11 @@ def _planner(*settings: str) -> Iterator[None]:
 
 def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int, int]]:
     """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key; the matches found
-    there tell how dense the query is. Dense: keep walking the primary key back (at most
-    ``WALK_ROWS`` rows), each row tested as it comes. Sparse: one read of everything older through
-    the pg_trgm GIN index, which fetches every match (with enough memory for an exact bitmap, so
-    only candidate rows are rechecked).
+    there tell how dense the query is. While the density seen so far says the rest of the results
+    lie within ``WALK_ROWS`` rows, keep walking the primary key back, each row tested as it comes
+    (the cost is bounded by the rows walked). When no match was seen, or too few: one read of
+    everything older through the pg_trgm GIN index, which fetches every candidate (with enough
+    memory for an exact bitmap, so only candidate rows are rechecked).
 
     Not windows of the GIN index: pg_trgm estimates a few dozen rows for most words, so the planner
     does not AND an id range into the bitmap, and each window fetched and rechecked every
@@ -151,15 +152,19 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
     low = max(before - RECENT_ROWS, 0)
     ids = list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
                .values_list("letter_id", flat=True)[:limit])
-    found = len(ids)
+    found, walked = len(ids), before - low
     yield ids, (ids[-1] if found == limit else low), found
     before = low
-    if found < limit and before and found * WALK_ROWS >= (limit - found) * RECENT_ROWS:
-        low = max(before - WALK_ROWS, 0)
+    while found < limit and before and found:
+        expected = (limit - found) * walked // found  # rows still to walk at the density seen
+        if expected > WALK_ROWS:
+            break
+        low = max(before - 2 * max(expected, RECENT_ROWS), 0)
         with _planner("enable_bitmapscan = off"):  # the GIN estimate would pick a bitmap of every match
             ids = list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
                        .values_list("letter_id", flat=True)[:limit - found])
         found += len(ids)
+        walked += before - low
         yield ids, (ids[-1] if found == limit else low), len(ids)
         before = low
     if found < limit and before:
