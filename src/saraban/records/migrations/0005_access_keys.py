@@ -56,11 +56,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Unapplying drops the column by copying the table again: the triggers come back last.
+        migrations.RunPython(migrations.RunPython.noop, triggers_restore),
         migrations.AddField(
             model_name="letterindex",
             name="access_keys",
             field=models.JSONField(blank=True, default=dict),
         ),
-        migrations.RunPython(triggers_restore, triggers_restore),
+        migrations.RunPython(triggers_restore, migrations.RunPython.noop),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
