@@ -196,10 +196,32 @@ def _sql(query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 
 
 def _insert(table: str, values: dict[str, Any]) -> int:
+    query, params = _insert_write(table, values)
+    rows = _sql(f"{query} RETURNING id", params)
+    return int(rows[0][0])
+
+
+Write = tuple[str, list[Any]]
+
+
+def _insert_write(table: str, values: dict[str, Any]) -> Write:
     columns = ", ".join(values)
     marks = ", ".join(["%s"] * len(values))
-    rows = _sql(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id", list(values.values()))  # noqa: S608
-    return int(rows[0][0])
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())  # noqa: S608
+
+
+def _write_all(writes: list[Write]) -> None:
+    """Run INSERTs and UPDATEs that do not depend on one another (none reads what another writes, no
+    two touch the same row). On PostgreSQL they go as one statement, the others as data-modifying WITH
+    clauses (each runs exactly once, to completion): one round trip and one prepared statement instead
+    of one each. Elsewhere they run one by one."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql" or len(writes) < 2:
+        for query, params in writes:
+            _sql(query, params)
+        return
+    *first, (last_query, _) = writes
+    clauses = ", ".join(f"w{index} AS ({query})" for index, (query, _) in enumerate(first))
+    _sql(f"WITH {clauses} {last_query}", [param for _, params in writes for param in params])
 
 
 def _lock(alias: str) -> str:
@@ -254,9 +276,12 @@ def _commit_idempotent(
     message_id: str,
     operation: str,
     fingerprint: str,
-    action: Callable[[], m.Response],
+    action: Callable[[list[Write]], m.Response],
 ) -> bytes:
     """Run ``action`` and store its answer under the request's key, in one transaction.
+
+    ``action`` may append writes (its event, queue items…) to the list it gets: they are sent with
+    the idempotency record in one statement on PostgreSQL (``_write_all``).
 
     Most requests are new, so the key is not looked up first (that was one query per request). A
     retry runs the action again inside the transaction and is rolled back: its record collides with
@@ -266,31 +291,36 @@ def _commit_idempotent(
     """
     try:
         with transaction.atomic():
-            response = action()
+            writes: list[Write] = []
+            response = action(writes)
             body = soap.envelope_bytes(
                 response,
                 addressing=soap.Addressing(
                     relates_to=message_id, action=f"{soap.ACTION_PREFIX}{operation}Response"
                 ),
             )
-            _insert(
-                _IDEM,
-                {
-                    "system_id": caller.system_id,
-                    "message_id": message_id,
-                    "operation": operation,
-                    "request_sha256": fingerprint,
-                    "response": body,
-                    "created_at": _dt(timezone.now()),
-                },
+            writes.append(
+                _insert_write(
+                    _IDEM,
+                    {
+                        "system_id": caller.system_id,
+                        "message_id": message_id,
+                        "operation": operation,
+                        "request_sha256": fingerprint,
+                        "response": body,
+                        "created_at": _dt(timezone.now()),
+                    },
+                )
             )
+            _write_all(writes)
     except (IntegrityError, AppError) as error:
         return _replayed_or_raise(error, caller, message_id, operation, fingerprint)
     return body
 
 
-def _event(letter_pk: int, kind: str, caller: Caller | None, message_id: str, now: datetime, **data: str) -> None:
-    _insert(
+def _event(letter_pk: int, kind: str, caller: Caller | None, message_id: str, now: datetime, **data: str) -> Write:
+    """The INSERT of the letter's event (for ``_write_all``)."""
+    return _insert_write(
         _EVENT,
         {
             "letter_id": letter_pk,
@@ -366,7 +396,7 @@ def letter_send(*, caller: Caller, letter: m.CorrespondenceLetter, message_id: s
         obj.path = content_store.put(obj.path, obj.sha256)
     document_xml = _document_xml(letter)
 
-    def action() -> m.OutboundResponse:
+    def action(writes: list[Write]) -> m.OutboundResponse:
         now = timezone.now()
         letter_id = new_id()
         letter_pk = _insert(
@@ -390,20 +420,25 @@ def letter_send(*, caller: Caller, letter: m.CorrespondenceLetter, message_id: s
             },
         )
         for position, obj in enumerate(letter.binaries()):
-            _insert(
-                _FILE,
-                {
-                    "letter_id": letter_pk,
-                    "position": position,
-                    "file_name": obj.file_name or "",
-                    "mime_code": obj.mime_code,
-                    "size": obj.size or 0,
-                    "sha256": obj.sha256 or "",
-                },
+            writes.append(
+                _insert_write(
+                    _FILE,
+                    {
+                        "letter_id": letter_pk,
+                        "position": position,
+                        "file_name": obj.file_name or "",
+                        "mime_code": obj.mime_code,
+                        "size": obj.size or 0,
+                        "sha256": obj.sha256 or "",
+                    },
+                )
             )
-        process_id = _queue(receiver.pk, letter_pk, m.ItemType.GOVERNMENT_DOCUMENT, now)
-        _event(
-            letter_pk, LetterEvent.Kind.SENT, caller, message_id, now, process_id=process_id, receiver=receiver.org_id
+        process_id = _queue(writes, receiver.pk, letter_pk, m.ItemType.GOVERNMENT_DOCUMENT, now)
+        writes.append(
+            _event(
+                letter_pk, LetterEvent.Kind.SENT, caller, message_id, now, process_id=process_id,
+                receiver=receiver.org_id,
+            )
         )
         return m.OutboundResponse(process_id=process_id, process_time=process_time(now), letter_id=letter_id)
 
@@ -411,21 +446,26 @@ def letter_send(*, caller: Caller, letter: m.CorrespondenceLetter, message_id: s
 
 
 def _queue(
-    owner_pk: int, letter_pk: int, item_type: m.ItemType, now: datetime, accept_id: str = "", description: str = ""
+    writes: list[Write],
+    owner_pk: int,
+    letter_pk: int,
+    item_type: m.ItemType,
+    now: datetime,
+    accept_id: str = "",
+    description: str = "",
 ) -> str:
+    """Queue an item for ``owner_pk`` (its INSERT appended to ``writes``); returns its ProcessID."""
     process_id = new_id()
-    _insert(
-        _ITEM,
-        {
-            "process_id": process_id,
-            "owner_id": owner_pk,
-            "letter_id": letter_pk,
-            "item_type": item_type.value,
-            "accept_id": accept_id,
-            "description": description,
-            "created_at": _dt(now),
-        },
-    )
+    item = {
+        "process_id": process_id,
+        "owner_id": owner_pk,
+        "letter_id": letter_pk,
+        "item_type": item_type.value,
+        "accept_id": accept_id,
+        "description": description,
+        "created_at": _dt(now),
+    }
+    writes.append(_insert_write(_ITEM, item))
     return process_id
 
 
@@ -456,7 +496,7 @@ def notifier_send(*, caller: Caller, notifier: m.Notifier, message_id: str, fing
     operation = "CorrespondenceLetterOutbound"
     rule = _NOTIFIER_RULES[notifier.kind]
 
-    def action() -> m.OutboundResponse:
+    def action(writes: list[Write]) -> m.OutboundResponse:
         now = timezone.now()
         rows = _sql(
             f"SELECT l.id, l.sender_id, l.receiver_id, l.correspondence_date, l.status, l.accept_id, l.status_reason "  # noqa: S608
@@ -477,16 +517,18 @@ def notifier_send(*, caller: Caller, notifier: m.Notifier, message_id: str, fing
             accept_id = ""
         if notifier.kind in (m.ItemType.REJECT, m.ItemType.INVALID, m.ItemType.INVALID_ACCEPT_ID):
             reason = notifier.description or ""
-        _sql(
+        writes.append((
             f"UPDATE {_LETTER} SET status = %s, status_changed_at = %s, accept_id = %s, status_reason = %s "  # noqa: S608
             "WHERE id = %s",
             [rule.to_state, _dt(now), accept_id, reason, letter_pk],
+        ))
+        process_id = _queue(
+            writes, other, letter_pk, notifier.kind, now, notifier.accept_id or "", notifier.description or ""
         )
-        process_id = _queue(other, letter_pk, notifier.kind, now, notifier.accept_id or "", notifier.description or "")
         extra = {"accept_id": notifier.accept_id} if notifier.accept_id else {}
         if notifier.description:
             extra["reason"] = notifier.description
-        _event(letter_pk, rule.event, caller, message_id, now, process_id=process_id, **extra)
+        writes.append(_event(letter_pk, rule.event, caller, message_id, now, process_id=process_id, **extra))
         return m.OutboundResponse(process_id=process_id, process_time=process_time(now), letter_id=notifier.letter_id)
 
     return _commit_idempotent(caller, message_id, operation, fingerprint, action)
@@ -591,15 +633,18 @@ def queue_pull(*, caller: Caller, message_id: str) -> m.InboundResponse:
         item_pk, first_pulled_at, process_id, item_type, accept_id, description = rows[0][:6]
         letter_pk, letter_id, corr_date, subject, document_xml, sender_org, receiver_org, length = rows[0][6:]
         if first_pulled_at is None:
-            _sql(f"UPDATE {_ITEM} SET first_pulled_at = %s WHERE id = %s", [_dt(now), item_pk])  # noqa: S608
+            writes: list[Write] = [
+                (f"UPDATE {_ITEM} SET first_pulled_at = %s WHERE id = %s", [_dt(now), item_pk]),  # noqa: S608
+            ]
             if item_type == m.ItemType.GOVERNMENT_DOCUMENT:
-                _sql(
+                writes.append((
                     f"UPDATE {_LETTER} SET status = %s, status_changed_at = %s WHERE id = %s AND status = %s",  # noqa: S608
                     [S.DELIVERED.value, _dt(now), letter_pk, S.SENT.value],
-                )
-            _event(
+                ))
+            writes.append(_event(
                 letter_pk, LetterEvent.Kind.PULLED, caller, message_id, now, process_id=process_id, item_type=item_type
-            )
+            ))
+            _write_all(writes)
     row = ItemRow(
         process_id, item_type, accept_id, description, letter_id, _date(corr_date), subject, document_xml,
         sender_org, receiver_org,
@@ -613,7 +658,7 @@ def queue_item_delete(*, caller: Caller, process_id: str, message_id: str, finge
     """Remove an item from the caller's queue once the caller has stored it."""
     operation = "CorrespondenceLetterDelete"
 
-    def action() -> m.DeleteResponse:
+    def action(writes: list[Write]) -> m.DeleteResponse:
         now = timezone.now()
         rows = _sql(
             f"SELECT q.id, q.letter_id, q.item_type, q.deleted_at FROM {_ITEM} q "  # noqa: S608
@@ -624,9 +669,9 @@ def queue_item_delete(*, caller: Caller, process_id: str, message_id: str, finge
             raise QueueItemNotFoundError()
         item_pk, letter_pk, item_type, deleted_at = rows[0]
         if deleted_at is None:
-            _sql(f"UPDATE {_ITEM} SET deleted_at = %s WHERE id = %s", [_dt(now), item_pk])  # noqa: S608
+            writes.append((f"UPDATE {_ITEM} SET deleted_at = %s WHERE id = %s", [_dt(now), item_pk]))  # noqa: S608
             kind = LetterEvent.Kind.DEQUEUED
-            _event(letter_pk, kind, caller, message_id, now, process_id=process_id, item_type=item_type)
+            writes.append(_event(letter_pk, kind, caller, message_id, now, process_id=process_id, item_type=item_type))
         return m.DeleteResponse(process_id=process_id, process_time=process_time(now))
 
     return _commit_idempotent(caller, message_id, operation, fingerprint, action)
@@ -638,7 +683,7 @@ def letter_delete(
     """The sender withdraws a letter: before the receiver pulled it, or after a reject/invalid notice."""
     operation = "CorrespondenceDeleteGovernmentDocument"
 
-    def action() -> m.DeleteGovernmentDocumentResponse:
+    def action(writes: list[Write]) -> m.DeleteGovernmentDocumentResponse:
         now = timezone.now()
         letter = (
             Letter.objects.select_for_update(of=("self",))
@@ -663,7 +708,9 @@ def letter_delete(
         letter.status_changed_at = now
         letter.save(update_fields=["status", "status_changed_at"])
         pid = new_id()
-        _event(letter.pk, LetterEvent.Kind.DELETED, caller, message_id, now, process_id=pid, removed=str(removed))
+        writes.append(
+            _event(letter.pk, LetterEvent.Kind.DELETED, caller, message_id, now, process_id=pid, removed=str(removed))
+        )
         return m.DeleteGovernmentDocumentResponse(
             process_id=pid, process_time=process_time(now), letter_id=letter.letter_id
         )
