@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from saraban.accounts.models import User
 from saraban.correspondence.enums import Secrecy
@@ -41,8 +43,8 @@ class SearchQuery:
 # letters are found: a common word stops after the first page, a rare one needs few rows at all.
 FIRST_PAGE = 200
 SCAN_BUDGET = 4000  # SQLite: FTS matches read page by page before one joined query
-RECENT_ROWS = 2000
-WALK_ROWS = 15_000  # PostgreSQL: walk the primary key while the rest is expected within this many rows
+RECENT_ROWS = 16_000
+WALK_ROWS = 60_000  # PostgreSQL: walk the primary key while the rest is expected within this many rows
 BITMAP_WORK_MEM = "64MB"  # an exact bitmap of every candidate of a million rows
 NO_ID_ABOVE = 2**62
 
@@ -51,10 +53,17 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _filtered(qs: QuerySet[LetterIndex], query: SearchQuery, short_terms: list[str]) -> QuerySet[LetterIndex]:
+def _has(term: str, *, scan: bool) -> Q | GreaterThan[int]:
+    """The text contains ``term``: LIKE, which the trigram indexes serve, or (``scan``, for rows read
+    one by one) strpos, which PostgreSQL runs about six times faster than LIKE on Thai text."""
+    return GreaterThan(StrIndex("text", Value(term)), 0) if scan else Q(text__contains=term)
+
+
+def _filtered(qs: QuerySet[LetterIndex], query: SearchQuery, short_terms: list[str], *,
+              scan: bool = False) -> QuerySet[LetterIndex]:
     """The filters that read the index row (and, for registry and sender, the letter)."""
     for term in short_terms:
-        qs = qs.filter(text__contains=term)
+        qs = qs.filter(_has(term, scan=scan))
     if query.date_from:
         qs = qs.filter(letter_date__gte=query.date_from)
     if query.date_to:
@@ -75,14 +84,15 @@ def _filtered(qs: QuerySet[LetterIndex], query: SearchQuery, short_terms: list[s
     return qs
 
 
-def _matching(query: SearchQuery, user: User, *, fts_table: bool) -> tuple[QuerySet[LetterIndex], str]:
+def _matching(query: SearchQuery, user: User, *, fts_table: bool,
+              scan: bool = False) -> tuple[QuerySet[LetterIndex], str]:
     """Index rows matching every filter of the query and the user's clearance and visibility keys,
     and (with ``fts_table`` on SQLite) the FTS5 query the text must match as well; otherwise the
     text condition is in the queryset."""
     terms = query_terms(query.text)
     long_terms = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
     short_terms = [t for t in terms if len(t) < MIN_INDEXED_TERM]
-    qs = _filtered(LetterIndex.objects.filter(secrecy__lte=user.clearance), query, short_terms)
+    qs = _filtered(LetterIndex.objects.filter(secrecy__lte=user.clearance), query, short_terms, scan=scan)
     keys = user_access_keys(user)
     if keys is not None:  # the access rule as part of the same query (records.access)
         qs = qs.filter(access_keys__has_any_keys=keys)
@@ -91,15 +101,16 @@ def _matching(query: SearchQuery, user: User, *, fts_table: bool) -> tuple[Query
         qs = qs.filter(letter_id__in=RawSQL(FTS_MATCH_SQL, [fts]))  # noqa: S611 - constant SQL, query is a parameter
     elif not fts:
         for term in long_terms:
-            qs = qs.filter(text__contains=term)
+            qs = qs.filter(_has(term, scan=scan))
     return qs, fts if fts_table else ""
 
 
-def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int) -> Iterator[tuple[list[int], int, int]]:
+def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int,
+           scan_qs: QuerySet[LetterIndex]) -> Iterator[tuple[list[int], int, int]]:
     """Ids of matching index rows, newest first, in pages, each with the id the next page starts
     below (0 when no row is left) and the number of rows read for it."""
     if connection.vendor == "postgresql":
-        yield from _pg_pages(qs, limit)
+        yield from _pg_pages(qs, scan_qs, limit)
         return
     size = max(FIRST_PAGE, limit)
     before = NO_ID_ABOVE
@@ -133,7 +144,8 @@ def _planner(*settings: str) -> Iterator[None]:
             cur.execute(f"RESET {setting.split('=')[0].strip()}")
 
 
-def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int], int, int]]:
+def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex],
+              limit: int) -> Iterator[tuple[list[int], int, int]]:
     """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key; the matches found
     there tell how dense the query is. While the density seen so far says the rest of the results
     lie within ``WALK_ROWS`` rows, keep walking the primary key back, each row tested as it comes
@@ -150,7 +162,7 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
         return
     before = top + 1
     low = max(before - RECENT_ROWS, 0)
-    ids = list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
+    ids = list(scan_qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
                .values_list("letter_id", flat=True)[:limit])
     found, walked = len(ids), before - low
     yield ids, (ids[-1] if found == limit else low), found
@@ -161,7 +173,7 @@ def _pg_pages(qs: QuerySet[LetterIndex], limit: int) -> Iterator[tuple[list[int]
             break
         low = max(before - 2 * max(expected, RECENT_ROWS), 0)
         with _planner("enable_bitmapscan = off"):  # the GIN estimate would pick a bitmap of every match
-            ids = list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
+            ids = list(scan_qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
                        .values_list("letter_id", flat=True)[:limit - found])
         found += len(ids)
         walked += before - low
@@ -189,7 +201,8 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     qs, fts = _matching(query, user, fts_table=True)
     before = NO_ID_ABOVE
     scanned = 0
-    for page, before, read in _pages(qs, fts, limit):
+    scan_qs = _matching(query, user, fts_table=False, scan=True)[0] if connection.vendor == "postgresql" else qs
+    for page, before, read in _pages(qs, fts, limit, scan_qs):
         ids.extend(page)
         scanned += read
         if len(ids) >= limit:
