@@ -85,14 +85,14 @@ def waiting(args: dict[str, Any]) -> dict[str, Any]:
     for r in Reception.objects.filter(letter__source="hub").select_related("letter").order_by("letter_id"):
         files = {f.role: f for f in r.letter.files.all()}
         marker = str(args.get("marker", "")).encode()
-        contents = [storage.read_bytes(f.sha256) for f in r.letter.files.all()
+        contents = [storage.letter_file_bytes(f) for f in r.letter.files.all()
                     if f.role in (LetterFile.Role.ORIGINAL, LetterFile.Role.ATTACHMENT)]
         evidence = files.get(LetterFile.Role.EVIDENCE)
         out.append({
             "letter": r.letter.pk, "state": r.state, "subject": r.letter.subject,
             "reference_no": r.letter.reference_no, "secrecy": r.letter.secrecy,
             "has_marker": bool(marker) and any(marker in c for c in contents),
-            "evidence_starts": storage.read_bytes(evidence.sha256)[:200].decode("utf-8", "replace") if evidence else "",
+            "evidence_starts": storage.letter_file_bytes(evidence)[:200].decode("utf-8", "replace") if evidence else "",
             "files": sorted(f.role for f in r.letter.files.all()),
         })
     return {"letters": out}
