@@ -14,12 +14,12 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
 from saraban.accounts.models import User
+from saraban.correspondence import sealing
 from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, RegisterEntry
 from saraban.correspondence.selectors import letters_visible_to
 from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
-from saraban.records.services import letter_plain_text
 from saraban.records.textnorm import MIN_INDEXED_TERM, normalize, query_terms
 
 FTS_MATCH_SQL = "SELECT rowid FROM records_letter_fts WHERE records_letter_fts MATCH %s"
@@ -229,7 +229,7 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
 # Secret letters' text is sealed at rest, so the index holds only their ที่ and parties. A cleared user's
 # text search also opens, in memory, the newest secret letters they may see (at most this many) and
 # matches the words in their metadata text; their files' content is not searched.
-SECRET_SCAN_LIMIT = 5000
+SECRET_SCAN_LIMIT = 2000
 
 
 def secret_letters_matching(*, user: User, query: SearchQuery, limit: int) -> list[Letter]:
@@ -238,14 +238,25 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int) -> li
         return []
     candidates = _filtered(LetterIndex.objects.filter(secrecy__gte=Secrecy.CONFIDENTIAL,
                                                       secrecy__lte=user.clearance), query, [])
-    ids = candidates.order_by("-letter_id").values_list("letter_id", flat=True)[:SECRET_SCAN_LIMIT]
-    allowed = letters_visible_to(user).filter(pk__in=list(ids)).values("pk")
-    matched: list[Letter] = []
-    for letter in Letter.objects.filter(pk__in=allowed).select_related("owner_unit").order_by("-pk"):
-        text = normalize(letter_plain_text(letter))
+    ids = list(candidates.order_by("-letter_id").values_list("letter_id", flat=True)[:SECRET_SCAN_LIMIT])
+    # Plain rows, opened here, rather than model instances: only the matches become Letter objects.
+    allowed = letters_visible_to(user).filter(pk__in=ids).values("pk")
+    rows = (Letter.objects.filter(pk__in=allowed).order_by("-pk")
+            .values_list("pk", "sealed_fields", "key_wrapped", "key_id", *SEARCHED_FIELDS))
+    matched: list[int] = []
+    for pk, blob, wrapped, key_id, *values in rows:
+        fields = dict(zip(SEARCHED_FIELDS, values, strict=True))
+        if blob is not None and wrapped is not None:
+            fields.update(sealing.fields_open(sealing.data_key_unwrap(bytes(wrapped), key_id), bytes(blob)))
+        text = normalize("\n".join(str(fields[name]) for name in SEARCHED_FIELDS if fields[name]))
         if all(t in text for t in terms):
-            matched.append(letter)
+            matched.append(pk)
             if len(matched) >= limit:
                 break
-    return matched
+    by_id = Letter.objects.select_related("owner_unit").in_bulk(matched)
+    return [by_id[pk] for pk in matched if pk in by_id]
+
+
+SEARCHED_FIELDS = ("reference_no", "subject", "sender_text", "recipient_text", "references", "enclosures",
+                   "copies_to", "body")
 
