@@ -233,11 +233,6 @@ class LetterFile(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def stored_sha256(self) -> str:
-        """The digest under which the file lives in storage (the sealed blob for a secret letter)."""
-        return self.sealed_sha256 or self.sha256
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.sealed_sha256 and self.letter.is_secret:
             from saraban.correspondence import storage

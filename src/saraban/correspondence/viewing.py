@@ -9,7 +9,6 @@ audited the same way.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -18,7 +17,6 @@ import img2pdf
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
 
 from govcommon import thaidate
 from saraban.accounts.models import User
@@ -26,7 +24,7 @@ from saraban.audit.services import audit_record
 from saraban.correspondence import storage
 from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, LetterFile
-from saraban.lib.pdf import THAI_FONT_FAMILY, render_pdf
+from saraban.lib.pdf import THAI_FONT_FAMILY, overlay_pages
 from saraban.receiving.scans import img2pdf_ready
 
 PDF = "application/pdf"
@@ -62,21 +60,7 @@ html, body {{ margin: 0; background: transparent; }}
 
 def watermark_pdf(data: bytes, text: str) -> bytes:
     """A copy of ``data`` with ``text`` across and at the foot of every page."""
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    writer = PdfWriter(clone_from=reader)
-    overlays: dict[tuple[int, int], object] = {}
-    for page in writer.pages:
-        if int(page.get("/Rotate", 0) or 0) % 360:
-            page.transfer_rotation_to_content()
-        box = page.mediabox
-        size = (round(float(box.width)), round(float(box.height)))
-        if size not in overlays:
-            rendered = render_pdf(_overlay_html(text, width_pt=float(box.width), height_pt=float(box.height)))
-            overlays[size] = PdfReader(io.BytesIO(rendered)).pages[0]
-        page.merge_translated_page(overlays[size], tx=float(box.left), ty=float(box.bottom))  # type: ignore[arg-type]
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return overlay_pages(data, lambda width, height: _overlay_html(text, width_pt=width, height_pt=height))
 
 
 def letter_page_viewed(*, viewer: User, letter: Letter) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,30 @@ def render_pdf(html: str, *, base_url: str | Path | None = None) -> bytes:
     document = HTML(string=html, base_url=str(base_url) if base_url else None)
     pdf: bytes = document.write_pdf()
     return text_layer_fix(pdf)
+
+
+def overlay_pages(original: bytes, overlay_html: Callable[[float, float], str], *, first_only: bool = False,
+                  metadata: dict[str, str] | None = None) -> bytes:
+    """A copy of ``original`` with an HTML overlay drawn on its first or every page. ``overlay_html(width,
+    height)`` gives a document of one transparent page of that size in points; it is rendered once per page
+    size. A page shown rotated is turned first, so the overlay stands as the reader sees the page."""
+    reader = PdfReader(io.BytesIO(original), strict=False)
+    writer = PdfWriter(clone_from=reader)
+    rendered: dict[tuple[int, int], Any] = {}
+    for page in writer.pages[:1] if first_only else writer.pages:
+        if int(page.get("/Rotate", 0) or 0) % 360:
+            page.transfer_rotation_to_content()
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+        size = (round(width), round(height))
+        if size not in rendered:
+            rendered[size] = PdfReader(io.BytesIO(render_pdf(overlay_html(width, height)))).pages[0]
+        page.merge_translated_page(rendered[size], tx=float(box.left), ty=float(box.bottom))
+    if metadata:
+        writer.add_metadata(metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _glyph_text(name: str) -> str:

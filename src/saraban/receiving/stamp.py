@@ -2,23 +2,17 @@
 วันที่ and เวลา, drawn on a copy of the letter's first page at the top right.
 
 The box is rendered by WeasyPrint as a transparent page of the same size as the letter's first
-page, then merged onto that page with pypdf; the original file is never touched.
+page, then merged onto that page (``lib.pdf.overlay_pages``); the original file is never touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
-from decimal import Decimal
 from html import escape
 
-from pypdf import PdfReader, PdfWriter
-
 from govcommon import thaidate
-from saraban.lib.pdf import THAI_FONT_FAMILY, render_pdf
-
-PT_PER_MM = Decimal("72") / Decimal("25.4")
+from saraban.lib.pdf import THAI_FONT_FAMILY, overlay_pages
 
 
 @dataclass(frozen=True)
@@ -61,22 +55,9 @@ html, body {{ margin: 0; background: transparent; }}
 
 def stamp_pdf(original: bytes, text: StampText, *, right_mm: int = 10, top_mm: int = 10) -> bytes:
     """Return a copy of ``original`` with the receive stamp on its first page."""
-    reader = PdfReader(io.BytesIO(original), strict=False)
-    writer = PdfWriter(clone_from=reader)
-    first = writer.pages[0]
-    box = first.mediabox
-    width, height = float(box.width), float(box.height)
-    rotation = int(first.get("/Rotate", 0) or 0) % 360
-    if rotation in (90, 270):
-        # A page shown rotated: the stamp goes at the top right as the reader sees it.
-        first.transfer_rotation_to_content()
-        box = first.mediabox
-        width, height = float(box.width), float(box.height)
-    overlay_pdf = render_pdf(_overlay_html(text, width_pt=width, height_pt=height, right_mm=right_mm,
-                                           top_mm=top_mm))
-    overlay = PdfReader(io.BytesIO(overlay_pdf)).pages[0]
-    first.merge_translated_page(overlay, tx=float(box.left), ty=float(box.bottom))
-    writer.add_metadata({"/Subject": f"ประทับตรารับ เลขรับ {text.number}/{text.year + thaidate.BE_OFFSET}"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return overlay_pages(
+        original,
+        lambda width, height: _overlay_html(text, width_pt=width, height_pt=height, right_mm=right_mm, top_mm=top_mm),
+        first_only=True,
+        metadata={"/Subject": f"ประทับตรารับ เลขรับ {text.number}/{text.year + thaidate.BE_OFFSET}"},
+    )

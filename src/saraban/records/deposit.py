@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govcommon import thaidate
 from govcommon.errors import ConflictError, PermissionDeniedError, ValidationError
 from saraban.accounts.models import User
 from saraban.audit.services import audit_record
@@ -18,8 +19,6 @@ from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Book, RegisterEntry
 from saraban.records import rules
 from saraban.records.models import DepositItem, DepositList, StorageRecord
-
-BE_OFFSET = 543
 
 
 def deposit_candidates() -> QuerySet[StorageRecord]:
@@ -36,7 +35,7 @@ def receive_numbers(letter_ids: Sequence[int]) -> dict[int, str]:
     entries = (RegisterEntry.objects.filter(letter_id__in=letter_ids, book=Book.RECEIVE, cancelled=False)
                .order_by("registered_at", "id").values_list("letter_id", "number", "year"))
     for letter_id, number, year in entries:
-        numbers.setdefault(letter_id, f"{number}/{year + BE_OFFSET}")
+        numbers.setdefault(letter_id, f"{number}/{year + thaidate.BE_OFFSET}")
     return numbers
 
 

@@ -20,6 +20,7 @@ from saraban.correspondence.models import Letter, RegisterEntry
 from saraban.correspondence.selectors import letters_visible_to
 from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
+from saraban.records.services import METADATA_FIELDS, metadata_text
 from saraban.records.textnorm import MIN_INDEXED_TERM, normalize, query_terms
 
 FTS_MATCH_SQL = "SELECT rowid FROM records_letter_fts WHERE records_letter_fts MATCH %s"
@@ -242,21 +243,16 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int) -> li
     # Plain rows, opened here, rather than model instances: only the matches become Letter objects.
     allowed = letters_visible_to(user).filter(pk__in=ids).values("pk")
     rows = (Letter.objects.filter(pk__in=allowed).order_by("-pk")
-            .values_list("pk", "sealed_fields", "key_wrapped", "key_id", *SEARCHED_FIELDS))
+            .values_list("pk", "sealed_fields", "key_wrapped", "key_id", *METADATA_FIELDS))
     matched: list[int] = []
     for pk, blob, wrapped, key_id, *values in rows:
-        fields = dict(zip(SEARCHED_FIELDS, values, strict=True))
+        fields = dict(zip(METADATA_FIELDS, values, strict=True))
         if blob is not None and wrapped is not None:
             fields.update(sealing.fields_open(sealing.data_key_unwrap(bytes(wrapped), key_id), bytes(blob)))
-        text = normalize("\n".join(str(fields[name]) for name in SEARCHED_FIELDS if fields[name]))
+        text = normalize(metadata_text(fields))
         if all(t in text for t in terms):
             matched.append(pk)
             if len(matched) >= limit:
                 break
     by_id = Letter.objects.select_related("owner_unit").in_bulk(matched)
     return [by_id[pk] for pk in matched if pk in by_id]
-
-
-SEARCHED_FIELDS = ("reference_no", "subject", "sender_text", "recipient_text", "references", "enclosures",
-                   "copies_to", "body")
-

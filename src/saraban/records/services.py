@@ -27,22 +27,22 @@ SKIPPED_ROLES = (LetterFile.Role.EVIDENCE,)
 MAX_CONTENT_CHARS = 500_000
 
 
-def letter_plain_text(letter: Letter) -> str:
-    """All the metadata text of a letter as the application sees it."""
-    parts = [
-        letter.reference_no, letter.subject, letter.sender_text, letter.recipient_text, letter.references,
-        letter.enclosures, letter.copies_to, letter.body,
-    ]
-    return "\n".join(p for p in parts if p)
+# The metadata a text search reads, in this order (the index, and the in-memory scan of sealed letters).
+METADATA_FIELDS = ("reference_no", "subject", "sender_text", "recipient_text", "references", "enclosures",
+                   "copies_to", "body")
+
+
+def metadata_text(values: dict[str, str]) -> str:
+    return "\n".join(str(values[name]) for name in METADATA_FIELDS if values.get(name))
 
 
 def letter_metadata_text(letter: Letter) -> str:
     """What the index keeps of a letter's metadata. A secret letter's text is sealed at rest, so the
     index keeps only its ที่, parties and the mask (records.selectors searches its text in memory)."""
-    if not letter.is_secret:
-        return letter_plain_text(letter)
-    parts = [letter.reference_no, sealing.MASKS["subject"], letter.sender_text, letter.recipient_text]
-    return "\n".join(p for p in parts if p)
+    if letter.is_secret:
+        return metadata_text({"reference_no": letter.reference_no, "subject": sealing.MASKS["subject"],
+                              "sender_text": letter.sender_text, "recipient_text": letter.recipient_text})
+    return metadata_text({name: getattr(letter, name) for name in METADATA_FIELDS})
 
 
 @dataclass(frozen=True)
