@@ -287,3 +287,31 @@ def test_it_shows_the_viewer_watermark_over_a_secret_letter_page_in_the_browser(
     response = p.request.get(f"{url}{link.get_attribute('href')}")  # type: ignore[attr-defined]
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert AuditRecord.objects.filter(action="letter.secret_file_opened", actor_id=cast.clerk.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_malformed_master_key_and_a_tampered_sealed_file_clearly(cast: Cast, tmp_path: Path) -> None:
+    letter = _secret_paper_letter(cast)
+    original = letter.files.get(role=LetterFile.Role.ORIGINAL)
+    bad = tmp_path / "bad.key"
+    bad.write_text("not base64 at all!\n")
+    with override_settings(SARABAN_MASTER_KEY_FILE=str(bad)):
+        with pytest.raises(sealing.MasterKeyInvalidError) as exc:
+            Letter.objects.get(pk=letter.pk)
+        assert exc.value.code == "SEC-KEY-002"
+    with override_settings(SARABAN_MASTER_KEY=base64.b64encode(b"short").decode()), \
+            pytest.raises(sealing.MasterKeyInvalidError):
+        Letter.objects.get(pk=letter.pk)
+
+    # One byte of the sealed blob changed on disk: opening it is refused, nothing is returned.
+    path = storage.path_for(original.sealed_sha256)
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 0x01
+    path.chmod(0o640)
+    path.write_bytes(bytes(blob))
+    with pytest.raises(storage.StoredFileCorruptError):
+        storage.letter_file_bytes(LetterFile.objects.get(pk=original.pk))
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.clerk)
+    assert client.get(f"/receiving/letter/{letter.pk}/file/{original.pk}/").status_code == 500
+    assert not AuditRecord.objects.filter(action="letter.secret_file_opened").exists()
