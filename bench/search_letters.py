@@ -21,6 +21,7 @@ import argparse
 import importlib
 import itertools
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -78,6 +79,7 @@ def _generate(n: int, seed: int) -> None:
     from saraban.correspondence.models import Letter
     from saraban.records.models import LetterIndex
     from saraban.records.textnorm import normalize
+    from saraban.records.textwords import text_words
 
     fts_migration = importlib.import_module("saraban.records.migrations.0002_search_fts")
     fts_insert_trigger = next(sql for sql in fts_migration.SQLITE_CREATE if "records_letter_fts_ai" in sql)
@@ -93,7 +95,8 @@ def _generate(n: int, seed: int) -> None:
     template = {f.attname: f.get_default() for f in fields}
     template.update(created_at=now, created_by_id=clerk.pk, kind="external")
     index_columns = ["letter_id", "text", "content_text", "direction", "kind", "speed", "secrecy", "letter_date",
-                     "access_keys", "state", "error", "indexed_at"]
+                     "access_keys", "state", "error", "indexed_at"] + (["words"] if pg else [])
+    pool = multiprocessing.Pool() if pg else None  # the dictionary words of each text (records.textwords)
     first = (Letter.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
     def db(value: object) -> object:
@@ -106,6 +109,7 @@ def _generate(n: int, seed: int) -> None:
     with connection.cursor() as cur:
         if pg:  # build the GIN index once after loading, not row by row
             cur.execute("DROP INDEX IF EXISTS records_letterindex_text_trgm")
+            cur.execute("DROP INDEX IF EXISTS records_letterindex_words")
             # The generated rows refer to existing units and users: skip the per-row FK triggers.
             cur.execute("SET session_replication_role = replica")
             cur.execute("SET synchronous_commit = off")
@@ -133,11 +137,15 @@ def _generate(n: int, seed: int) -> None:
                 letter_rows.append(tuple(db(row[f.attname]) for f in fields))
                 text = normalize("\n".join(p for p in (row["reference_no"], row["subject"], row["sender_text"],
                                                        row["body"]) if p))  # as letter_metadata_text
-                index_rows.append(tuple(db(v) for v in (
+                index_rows.append([db(v) for v in (
                     pk, text, "", row["direction"], row["kind"], row["speed"], row["secrecy"], row["letter_date"],
                     # records.access keys: the owner unit and the creator (no registers or holders here)
                     json.dumps({f"u{row['owner_unit_id']}": 1, f"p{clerk.pk}": 1}),
-                    LetterIndex.State.OK.value, "", now)))
+                    LetterIndex.State.OK.value, "", now)])
+            if pool is not None:
+                for index_row, hashes in zip(index_rows, pool.map(text_words, [r[1] for r in index_rows],
+                                                                  chunksize=500), strict=True):
+                    index_row.append(hashes)
             with transaction.atomic(), connection.cursor() as cur:
                 if pg:
                     raw = cur.cursor
@@ -162,6 +170,7 @@ def _generate(n: int, seed: int) -> None:
             cur.execute("SET maintenance_work_mem = '2GB'")
             cur.execute("CREATE INDEX records_letterindex_text_trgm ON records_letterindex "
                         "USING gin (text gin_trgm_ops)")
+            cur.execute("CREATE INDEX records_letterindex_words ON records_letterindex USING gin (words)")
             cur.execute("VACUUM ANALYZE records_letterindex")
             cur.execute("VACUUM ANALYZE correspondence_letter")
         else:
@@ -183,7 +192,7 @@ def _warm() -> None:
         with connection.cursor() as cur:
             cur.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
             for name in ("records_letterindex", "records_letterindex_pkey", "records_letterindex_text_trgm",
-                         "correspondence_letter", "correspondence_letter_pkey"):
+                         "records_letterindex_words", "correspondence_letter", "correspondence_letter_pkey"):
                 cur.execute("SELECT pg_prewarm(%s, 'read')", [name])
     else:
         with open(settings.DATABASES["default"]["NAME"], "rb") as f:

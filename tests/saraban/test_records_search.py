@@ -151,3 +151,20 @@ def test_it_refuses_the_search_page_to_a_user_without_the_right_to_open(cast: Ca
     response = client_for(cast.officer).get("/records/search/", {"q": "x"})  # type: ignore[operator]
     assert response.status_code == 403
     assert client_for(cast.officer).get("/records/search/").status_code == 403  # type: ignore[operator]
+
+
+def test_it_merges_sealed_secret_letters_newest_first_into_a_full_page(cast: Cast) -> None:
+    """A cleared user's results take secret letters (matched on their sealed text) in date order: with a
+    full page of other letters only newer secret letters are opened, an older one waits for a larger page."""
+    old_secret = make_letter(cast, "รายงานการตรวจสอบพัสดุประจำปี", secrecy=Secrecy.SECRET)
+    normal = make_letter(cast, "รายงานการตรวจสอบพัสดุคงเหลือ")
+    new_secret = make_letter(cast, "รายงานการตรวจสอบพัสดุชำรุด", secrecy=Secrecy.SECRET)
+
+    def newest(limit: int) -> list[int]:
+        query = SearchQuery(text="ตรวจสอบพัสดุ")
+        return [x.pk for x in letters_search(user=cast.clerk, query=query, limit=limit)]
+
+    assert newest(1) == [new_secret.pk]
+    assert newest(2) == [new_secret.pk, normal.pk]
+    assert newest(3) == [new_secret.pk, normal.pk, old_secret.pk]
+    assert found(cast.officer, "ตรวจสอบพัสดุ") == set()

@@ -99,6 +99,7 @@ def test_it_leaves_the_planner_settings_of_the_callers_transaction_as_they_were(
 ) -> None:
     """On PostgreSQL older windows are read with index scans off for one query only."""
     monkeypatch.setattr(selectors, "RECENT_ROWS", 1)
+    monkeypatch.setattr(selectors, "RECENT_ROWS_WORDS", 1)
     for n in range(3):
         make_letter(cast, f"รายงานผลการดำเนินงานไตรมาสที่ {n}")
     with transaction.atomic(), connection.cursor() as cur:
@@ -115,8 +116,9 @@ def test_it_finds_the_same_letters_whichever_way_the_older_rows_are_read(
     cast: Cast, monkeypatch: pytest.MonkeyPatch, recent: int, walk: int
 ) -> None:
     """PostgreSQL reads the newest rows by the primary key, then walks further back (dense matches)
-    or reads the GIN index once (sparse ones); small sizes here take each way on a few letters."""
+    or reads a GIN index once (sparse ones); small sizes here take each way on a few letters."""
     monkeypatch.setattr(selectors, "RECENT_ROWS", recent)
+    monkeypatch.setattr(selectors, "RECENT_ROWS_WORDS", recent)
     monkeypatch.setattr(selectors, "WALK_ROWS", walk)
     letters = [make_letter(cast, f"ขอเชิญประชุมสัมมนา {n}" if n % 3 == 2 else f"แจ้งเวียนหนังสือ {n}")
                for n in range(12)]

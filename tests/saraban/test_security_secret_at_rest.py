@@ -264,6 +264,10 @@ def test_it_finds_a_secret_letter_by_its_sealed_subject_only_for_cleared_users(c
     assert found(cast.clerk, "ช่องเขาสามยอด") == {letter.pk}  # in the sealed อ้างถึง
     assert found(cast.clerk, "กห 0201/55") == {letter.pk}  # ที่ stays searchable through the index
     assert found(cast.officer, "คลังพัสดุ") == set() and found(cast.officer, "กห 0201/55") == set()
+    # Cleared, but of a unit the letter has no connection with: the scan of sealed letters skips it.
+    cast.officer.clearance = Secrecy.TOP_SECRET
+    cast.officer.save(update_fields=["clearance"])
+    assert found(cast.officer, "คลังพัสดุ") == set() and found(cast.officer, "กห 0201/55") == set()
 
 
 @pytest.mark.browser

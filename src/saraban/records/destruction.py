@@ -25,7 +25,7 @@ from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import rules
 from saraban.records.models import DestructionBatch, DestructionItem, LetterIndex, StorageRecord
 from saraban.records.retention import is_electronic
-from saraban.records.services import letter_metadata_text
+from saraban.records.services import index_words_write, letter_metadata_text
 from saraban.records.textnorm import normalize
 
 SURVEY_DAYS = 60  # ข้อ 66: within 60 days after the end of each calendar year
@@ -239,9 +239,10 @@ def destruction_execute(*, actor: User, batch: DestructionBatch, method: str,
             secret.body = ""  # its text is sealed: sealed again without the body
             secret.save(update_fields=["body"])
         for letter in Letter.objects.filter(pk__in=letter_ids):
+            text = normalize(letter_metadata_text(letter))
             LetterIndex.objects.filter(letter=letter).update(
-                text=normalize(letter_metadata_text(letter)), content_text="", state=LetterIndex.State.OK,
-                error="", indexed_at=now)
+                text=text, content_text="", state=LetterIndex.State.OK, error="", indexed_at=now)
+            index_words_write(letter.pk, text)  # no word of the destroyed content stays findable
         for item in items:
             item.destroyed_at = now
             item.files_removed = per_letter.get(item.record.letter_id, 0)

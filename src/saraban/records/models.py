@@ -39,12 +39,31 @@ class LetterIndex(models.Model):
         indexes = [
             models.Index(fields=["state"], name="records_idx_state"),
             models.Index(fields=["letter_date"], name="records_idx_date"),
+            # The newest secret letters, whose sealed text a cleared user's search opens in memory.
+            models.Index(fields=["letter"], name="records_idx_secret", condition=models.Q(secrecy__gte=1)),
         ]
         verbose_name = "ดัชนีค้นหา"
         verbose_name_plural = "ดัชนีค้นหา"
 
     def __str__(self) -> str:
         return f"ดัชนีหนังสือ {self.letter_id}"
+
+
+class SearchWords(models.Model):
+    """PostgreSQL: the dictionary the index rows' word lists (``records_letterindex.words``, a column
+    kept by raw SQL like the trigram index, see records.textwords) were built with. Search uses the
+    word lists only while this matches the running dictionary: a new PyThaiNLP word list would
+    otherwise miss letters indexed before it (``index_letters --words`` rebuilds them)."""
+
+    fingerprint = models.CharField(max_length=100)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "รายการคำของดัชนีค้นหา"
+        verbose_name_plural = "รายการคำของดัชนีค้นหา"
+
+    def __str__(self) -> str:
+        return self.fingerprint
 
 
 class Retention(models.IntegerChoices):

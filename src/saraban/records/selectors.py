@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
@@ -20,11 +20,13 @@ from saraban.correspondence.models import Letter, RegisterEntry
 from saraban.correspondence.selectors import letters_visible_to
 from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
-from saraban.records.services import METADATA_FIELDS, metadata_text
+from saraban.records.services import METADATA_FIELDS, metadata_text, words_ready
 from saraban.records.textnorm import MIN_INDEXED_TERM, normalize, query_terms
+from saraban.records.textwords import term_words
 
 FTS_MATCH_SQL = "SELECT rowid FROM records_letter_fts WHERE records_letter_fts MATCH %s"
 FTS_PAGE_SQL = FTS_MATCH_SQL + " AND rowid < %s ORDER BY rowid DESC LIMIT %s"
+WORDS_SQL = "records_letterindex.words @> %s::integer[]"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ FIRST_PAGE = 200
 SCAN_BUDGET = 4000  # SQLite: FTS matches read page by page before one joined query
 RECENT_ROWS = 16_000
 WALK_ROWS = 60_000  # PostgreSQL: walk the primary key while the rest is expected within this many rows
+RECENT_ROWS_WORDS = 4_000  # the first walk when the dictionary-word index can take over
+WORDS_ROW_COST = 4  # a row fetched through the word index (a random heap page) costs about this many rows walked
 BITMAP_WORK_MEM = "64MB"  # an exact bitmap of every candidate of a million rows
 NO_ID_ABOVE = 2**62
 
@@ -85,11 +89,13 @@ def _filtered(qs: QuerySet[LetterIndex], query: SearchQuery, short_terms: list[s
     return qs
 
 
-def _matching(query: SearchQuery, user: User, *, fts_table: bool,
-              scan: bool = False) -> tuple[QuerySet[LetterIndex], str]:
+def _matching(query: SearchQuery, user: User, *, fts_table: bool, scan: bool = False,
+              words: bool = False) -> tuple[QuerySet[LetterIndex], str]:
     """Index rows matching every filter of the query and the user's clearance and visibility keys,
     and (with ``fts_table`` on SQLite) the FTS5 query the text must match as well; otherwise the
-    text condition is in the queryset."""
+    text condition is in the queryset. With ``words`` (PostgreSQL, records.textwords) the rows must
+    hold the dictionary words of the terms (GIN index), each term is then checked with strpos, and a
+    term no dictionary word narrows is left to LIKE, which the trigram index serves."""
     terms = query_terms(query.text)
     long_terms = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
     short_terms = [t for t in terms if len(t) < MIN_INDEXED_TERM]
@@ -100,18 +106,36 @@ def _matching(query: SearchQuery, user: User, *, fts_table: bool,
     fts = " ".join(_fts_phrase(t) for t in long_terms) if connection.vendor == "sqlite" else ""
     if fts and not fts_table:
         qs = qs.filter(letter_id__in=RawSQL(FTS_MATCH_SQL, [fts]))  # noqa: S611 - constant SQL, query is a parameter
+    elif words:
+        required = _words_required(long_terms)
+        qs = qs.filter(RawSQL(WORDS_SQL, [sorted(set().union(*required.values()))],  # noqa: S611 - constant SQL
+                              output_field=BooleanField()))
+        for term in long_terms:
+            qs = qs.filter(_has(term, scan=bool(required.get(term))))
     elif not fts:
         for term in long_terms:
             qs = qs.filter(_has(term, scan=scan))
     return qs, fts if fts_table else ""
 
 
-def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int,
-           scan_qs: QuerySet[LetterIndex]) -> Iterator[tuple[list[int], int, int]]:
+def _words_required(terms: list[str]) -> dict[str, list[int]]:
+    """The dictionary words (hashes) each term requires; empty for a term no word narrows."""
+    return {term: term_words(term) for term in terms}
+
+
+def _words_usable(query: SearchQuery) -> bool:
+    """PostgreSQL: some term of the query is narrowed by dictionary words, and the index rows' word
+    lists were built with this dictionary."""
+    terms = [t for t in query_terms(query.text) if len(t) >= MIN_INDEXED_TERM]
+    return any(_words_required(terms).values()) and words_ready()
+
+
+def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int, scan_qs: QuerySet[LetterIndex],
+           words_qs: QuerySet[LetterIndex] | None) -> Iterator[tuple[list[int], int, int]]:
     """Ids of matching index rows, newest first, in pages, each with the id the next page starts
     below (0 when no row is left) and the number of rows read for it."""
     if connection.vendor == "postgresql":
-        yield from _pg_pages(qs, scan_qs, limit)
+        yield from _pg_pages(qs, scan_qs, words_qs, limit)
         return
     size = max(FIRST_PAGE, limit)
     before = NO_ID_ABOVE
@@ -145,14 +169,25 @@ def _planner(*settings: str) -> Iterator[None]:
             cur.execute(f"RESET {setting.split('=')[0].strip()}")
 
 
-def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex],
+def _newest(qs: QuerySet[LetterIndex], low: int, before: int, n: int) -> list[int]:
+    """Walk the primary key from ``before`` down to ``low``, each row tested as it comes."""
+    with _planner("enable_bitmapscan = off"):  # the GIN estimates would pick a bitmap of every match
+        return list(qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
+                    .values_list("letter_id", flat=True)[:n])
+
+
+def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex], words_qs: QuerySet[LetterIndex] | None,
               limit: int) -> Iterator[tuple[list[int], int, int]]:
-    """PostgreSQL: the newest ``RECENT_ROWS`` rows are read by the primary key; the matches found
-    there tell how dense the query is. While the density seen so far says the rest of the results
-    lie within ``WALK_ROWS`` rows, keep walking the primary key back, each row tested as it comes
-    (the cost is bounded by the rows walked). When no match was seen, or too few: one read of
-    everything older through the pg_trgm GIN index, which fetches every candidate (with enough
-    memory for an exact bitmap, so only candidate rows are rechecked).
+    """PostgreSQL: the newest rows are read by the primary key, each tested with strpos; the matches
+    found there tell how dense the query is. While the density seen so far says the rest of the
+    results lie within a few rows, keep walking the primary key back (the cost is bounded by the
+    rows walked). Otherwise one read of everything older through a GIN index:
+
+    - with ``words_qs`` (records.textwords), the rows holding the query's dictionary words: exact
+      for a dictionary word, so the rows fetched are about the matches themselves, and the walk
+      goes on only while it is expected to read fewer rows than that read would fetch;
+    - else the pg_trgm index, which fetches and rechecks every row holding the words' trigrams
+      (100,000+ for some rare words at a million letters), with enough memory for an exact bitmap.
 
     Not windows of the GIN index: pg_trgm estimates a few dozen rows for most words, so the planner
     does not AND an id range into the bitmap, and each window fetched and rechecked every
@@ -162,7 +197,7 @@ def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex],
         yield [], 0, 0
         return
     before = top + 1
-    low = max(before - RECENT_ROWS, 0)
+    low = max(before - (RECENT_ROWS if words_qs is None else RECENT_ROWS_WORDS), 0)
     ids = list(scan_qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
                .values_list("letter_id", flat=True)[:limit])
     found, walked = len(ids), before - low
@@ -170,20 +205,24 @@ def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex],
     before = low
     while found < limit and before and found:
         expected = (limit - found) * walked // found  # rows still to walk at the density seen
-        if expected > WALK_ROWS:
+        fetched = found * before // walked  # matches older than here: what one GIN read would fetch
+        if expected > WALK_ROWS or (words_qs is not None and expected > fetched * WORDS_ROW_COST):
             break
-        low = max(before - 2 * max(expected, RECENT_ROWS), 0)
-        with _planner("enable_bitmapscan = off"):  # the GIN estimate would pick a bitmap of every match
-            ids = list(scan_qs.filter(letter_id__lt=before, letter_id__gte=low).order_by("-letter_id")
-                       .values_list("letter_id", flat=True)[:limit - found])
+        low = max(before - 2 * max(expected, RECENT_ROWS_WORDS), 0)
+        ids = _newest(scan_qs, low, before, limit - found)
         found += len(ids)
         walked += before - low
         yield ids, (ids[-1] if found == limit else low), len(ids)
         before = low
     if found < limit and before:
-        with _planner("enable_indexscan = off", f"work_mem = '{BITMAP_WORK_MEM}'"):
-            older = qs.filter(letter_id__lt=before).order_by("-letter_id")
-            ids = list(older.values_list("letter_id", flat=True)[:limit - found])
+        # Neither a walk of the primary key nor (for the word index) of the whole table.
+        settings = ["enable_indexscan = off", f"work_mem = '{BITMAP_WORK_MEM}'"]
+        older = qs if words_qs is None else words_qs
+        if words_qs is not None:
+            settings.append("enable_seqscan = off")
+        with _planner(*settings):
+            ids = list(older.filter(letter_id__lt=before).order_by("-letter_id")
+                       .values_list("letter_id", flat=True)[:limit - found])
         yield ids, 0, len(ids)
 
 
@@ -202,8 +241,12 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     qs, fts = _matching(query, user, fts_table=True)
     before = NO_ID_ABOVE
     scanned = 0
-    scan_qs = _matching(query, user, fts_table=False, scan=True)[0] if connection.vendor == "postgresql" else qs
-    for page, before, read in _pages(qs, fts, limit, scan_qs):
+    scan_qs, words_qs = qs, None
+    if connection.vendor == "postgresql":
+        scan_qs = _matching(query, user, fts_table=False, scan=True)[0]
+        if _words_usable(query):
+            words_qs = _matching(query, user, fts_table=False, words=True)[0]
+    for page, before, read in _pages(qs, fts, limit, scan_qs, words_qs):
         ids.extend(page)
         scanned += read
         if len(ids) >= limit:
@@ -220,7 +263,9 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     letters = Letter.objects.filter(pk__in=allowed).select_related("owner_unit")
     by_id = {letter.pk: letter for letter in letters}
     found = [by_id[i] for i in ids if i in by_id]
-    secret = secret_letters_matching(user=user, query=query, limit=limit)
+    # With a full page, an older secret letter could not enter it: only newer ones are opened.
+    above = found[-1].pk if len(found) >= limit else 0
+    secret = secret_letters_matching(user=user, query=query, limit=limit, above=above)
     if not secret:
         return found
     merged = {letter.pk: letter for letter in [*found, *secret]}
@@ -233,16 +278,19 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
 SECRET_SCAN_LIMIT = 2000
 
 
-def secret_letters_matching(*, user: User, query: SearchQuery, limit: int) -> list[Letter]:
+def secret_letters_matching(*, user: User, query: SearchQuery, limit: int, above: int = 0) -> list[Letter]:
+    """Secret letters (newer than id ``above``) whose sealed text holds every word of the query."""
     terms = query_terms(query.text)
     if not terms or user.clearance < Secrecy.CONFIDENTIAL:
         return []
-    candidates = _filtered(LetterIndex.objects.filter(secrecy__gte=Secrecy.CONFIDENTIAL,
-                                                      secrecy__lte=user.clearance), query, [])
-    ids = list(candidates.order_by("-letter_id").values_list("letter_id", flat=True)[:SECRET_SCAN_LIMIT])
+    candidates = _filtered(LetterIndex.objects.filter(secrecy__gte=Secrecy.CONFIDENTIAL, secrecy__lte=user.clearance,
+                                                      letter_id__gt=above), query, [])
+    keys = user_access_keys(user)
+    if keys is not None:  # the letters the user may open, by the index rows' visibility keys
+        candidates = candidates.filter(access_keys__has_any_keys=keys)
+    ids = candidates.order_by("-letter_id").values("letter_id")[:SECRET_SCAN_LIMIT]
     # Plain rows, opened here, rather than model instances: only the matches become Letter objects.
-    allowed = letters_visible_to(user).filter(pk__in=ids).values("pk")
-    rows = (Letter.objects.filter(pk__in=allowed).order_by("-pk")
+    rows = (Letter.objects.filter(pk__in=ids).order_by("-pk")
             .values_list("pk", "sealed_fields", "key_wrapped", "key_id", *METADATA_FIELDS))
     matched: list[int] = []
     for pk, blob, wrapped, key_id, *values in rows:
@@ -254,5 +302,7 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int) -> li
             matched.append(pk)
             if len(matched) >= limit:
                 break
-    by_id = Letter.objects.select_related("owner_unit").in_bulk(matched)
+    # Never show a letter the access rule does not allow, whatever the index says.
+    allowed = letters_visible_to(user).filter(pk__in=matched).values("pk")
+    by_id = Letter.objects.filter(pk__in=allowed).select_related("owner_unit").in_bulk()
     return [by_id[pk] for pk in matched if pk in by_id]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from saraban.accounts.models import User
@@ -19,8 +19,9 @@ from saraban.correspondence import sealing, storage
 from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import textextract
 from saraban.records.access import letters_access_keys
-from saraban.records.models import LetterIndex
+from saraban.records.models import LetterIndex, SearchWords
 from saraban.records.textnorm import normalize
+from saraban.records.textwords import text_words, vocabulary
 
 # Raw exchange evidence is XML the letter's own files already carry; it is not indexed.
 SKIPPED_ROLES = (LetterFile.Role.EVIDENCE,)
@@ -114,7 +115,57 @@ def _index_write(letter: Letter, extracted: _Extracted) -> LetterIndex:
                 "indexed_at": timezone.now(),
             },
         )
+        index_words_write(letter.pk, index.text)
     return index
+
+
+WORDS_UPDATE_SQL = "UPDATE records_letterindex SET words = %s::integer[] WHERE letter_id = %s"
+WORDS_BATCH = 2000
+
+
+def index_words_write(letter_id: int, text: str) -> None:
+    """PostgreSQL: the dictionary words of an index row's text (records.textwords), written in the
+    caller's transaction whenever the text changes. SQLite's FTS5 table is kept by triggers instead."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(WORDS_UPDATE_SQL, [text_words(text), letter_id])
+
+
+def words_ready() -> bool:
+    """Whether search may use the index rows' word lists: none of them was built with another
+    dictionary (a row of ``SearchWords`` names the one they were built with; while a rebuild runs it
+    names none). With no row every index row was written by this version."""
+    return (connection.vendor == "postgresql"
+            and not SearchWords.objects.exclude(fingerprint=vocabulary().fingerprint).exists())
+
+
+def _words_built(fingerprint: str) -> None:
+    SearchWords.objects.all().delete()
+    SearchWords.objects.create(fingerprint=fingerprint, built_at=timezone.now())
+
+
+def index_words_rebuild(*, actor: User | None = None) -> int:
+    """PostgreSQL: the word lists of every index row again, in batches (after PyThaiNLP's word list
+    changed); search uses the trigram index alone until the last batch is written."""
+    if connection.vendor != "postgresql":
+        return 0
+    _words_built("")  # being rebuilt: search reads the trigram index alone meanwhile
+    done = last = 0
+    while True:
+        rows = list(LetterIndex.objects.filter(letter_id__gt=last).order_by("letter_id")
+                    .values_list("letter_id", "text")[:WORDS_BATCH])
+        if not rows:
+            break
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.executemany(WORDS_UPDATE_SQL, [(text_words(text), pk) for pk, text in rows])
+        done += len(rows)
+        last = rows[-1][0]
+    with transaction.atomic():
+        _words_built(vocabulary().fingerprint)
+        audit_record(actor=actor, action="search.words_rebuilt", object_type="records.letterindex",
+                     summary=f"จัดทำรายการคำของดัชนีค้นหาใหม่ {done} ฉบับ",
+                     data={"letters": done, "fingerprint": vocabulary().fingerprint})
+    return done
 
 
 def letter_index(*, letter: Letter) -> LetterIndex:
@@ -155,6 +206,8 @@ def letters_index_pending(
         ocr_done += 1
     if indexed or ocr_done:
         with transaction.atomic():
+            if reindex_all and limit is None and connection.vendor == "postgresql":
+                _words_built(vocabulary().fingerprint)  # every row's words were written with this dictionary
             audit_record(
                 actor=actor,
                 action="search.indexed",
