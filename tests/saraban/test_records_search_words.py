@@ -15,7 +15,7 @@ from saraban.records import selectors
 from saraban.records.models import SearchWords
 from saraban.records.selectors import SearchQuery, letters_search
 from saraban.records.services import letter_index, words_ready
-from saraban.records.textwords import term_words, text_words, vocabulary, word_hash
+from saraban.records.textwords import text_words, vocabulary, word_hash, word_hashes
 from tests.saraban.conftest import Cast
 
 SUBJECTS = [
@@ -39,12 +39,11 @@ def test_it_records_every_dictionary_word_inside_the_text() -> None:
     assert text_words("") == [] and text_words("abc 123") == []
 
 
-def test_a_term_requires_itself_or_the_longest_dictionary_words_inside_it() -> None:
+def test_a_query_uses_the_word_index_only_when_every_term_is_a_dictionary_word() -> None:
     assert vocabulary().hashes["งบประมาณ"] == word_hash("งบประมาณ")
-    assert term_words("งบประมาณ") == [word_hash("งบประมาณ")]
-    assert term_words("เสียขา") == [word_hash("เสีย")]  # not a word: a text holding it holds เสีย
-    assert word_hash("ศักดิ์") in term_words("สมศักดิ์")
-    assert term_words("0201/12") == []  # left to the trigram index
+    assert word_hashes(["งบประมาณ", "ประชุม"]) == [word_hash("งบประมาณ"), word_hash("ประชุม")]
+    assert word_hashes(["งบประมาณ", "เสียขา"]) is None  # not a word: the query goes to pg_trgm
+    assert word_hashes(["0201/12"]) is None
 
 
 @pytest.fixture
@@ -86,10 +85,10 @@ def test_the_word_index_finds_exactly_what_substring_search_finds(cast: Cast, mo
             expected = [x.pk for x in reversed(visible) if all(t in x.search_index.text for t in terms)]
             found, used = search(cast, text, officer=officer)
             assert found == expected, (text, officer)
-            narrowed = any(term_words(t) for t in terms if len(t) >= 3)
-            assert used == narrowed, text
+            long_terms = [t for t in terms if len(t) >= 3]
+            assert used == bool(long_terms and word_hashes(long_terms) is not None), text
     assert search(cast, "ประมาณ")[0] == [letters[3].pk, letters[0].pk]  # a word inside งบประมาณ
-    assert search(cast, "เสียขา")[0] == []  # candidates (เสีย) checked against the term itself
+    assert search(cast, "เสียขา") == ([], False)  # not a word: pg_trgm
 
 
 @pytest.mark.usefixtures("pg")

@@ -22,7 +22,7 @@ from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
 from saraban.records.services import METADATA_FIELDS, metadata_text, words_ready
 from saraban.records.textnorm import MIN_INDEXED_TERM, normalize, query_terms
-from saraban.records.textwords import term_words
+from saraban.records.textwords import word_hashes
 
 FTS_MATCH_SQL = "SELECT rowid FROM records_letter_fts WHERE records_letter_fts MATCH %s"
 FTS_PAGE_SQL = FTS_MATCH_SQL + " AND rowid < %s ORDER BY rowid DESC LIMIT %s"
@@ -94,8 +94,7 @@ def _matching(query: SearchQuery, user: User, *, fts_table: bool, scan: bool = F
     """Index rows matching every filter of the query and the user's clearance and visibility keys,
     and (with ``fts_table`` on SQLite) the FTS5 query the text must match as well; otherwise the
     text condition is in the queryset. With ``words`` (PostgreSQL, records.textwords) the rows must
-    hold the dictionary words of the terms (GIN index), each term is then checked with strpos, and a
-    term no dictionary word narrows is left to LIKE, which the trigram index serves."""
+    hold the terms as dictionary words (GIN index), each then checked with strpos."""
     terms = query_terms(query.text)
     long_terms = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
     short_terms = [t for t in terms if len(t) < MIN_INDEXED_TERM]
@@ -106,28 +105,24 @@ def _matching(query: SearchQuery, user: User, *, fts_table: bool, scan: bool = F
     fts = " ".join(_fts_phrase(t) for t in long_terms) if connection.vendor == "sqlite" else ""
     if fts and not fts_table:
         qs = qs.filter(letter_id__in=RawSQL(FTS_MATCH_SQL, [fts]))  # noqa: S611 - constant SQL, query is a parameter
-    elif words:
-        required = _words_required(long_terms)
-        qs = qs.filter(RawSQL(WORDS_SQL, [sorted(set().union(*required.values()))],  # noqa: S611 - constant SQL
-                              output_field=BooleanField()))
+    elif words:  # every long term is a dictionary word (_words_usable): the index is exact for each
+        hashes = sorted(word_hashes(long_terms) or [])
+        qs = qs.filter(RawSQL(WORDS_SQL, [hashes], output_field=BooleanField()))  # noqa: S611 - constant SQL
         for term in long_terms:
-            qs = qs.filter(_has(term, scan=bool(required.get(term))))
+            qs = qs.filter(_has(term, scan=True))
     elif not fts:
         for term in long_terms:
             qs = qs.filter(_has(term, scan=scan))
     return qs, fts if fts_table else ""
 
 
-def _words_required(terms: list[str]) -> dict[str, list[int]]:
-    """The dictionary words (hashes) each term requires; empty for a term no word narrows."""
-    return {term: term_words(term) for term in terms}
-
-
 def _words_usable(query: SearchQuery) -> bool:
-    """PostgreSQL: some term of the query is narrowed by dictionary words, and the index rows' word
-    lists were built with this dictionary."""
+    """PostgreSQL: every term of three characters or more is a dictionary word, and the index rows'
+    word lists were built with this dictionary. A term that is not a word (a name, part of a word)
+    leaves the query to pg_trgm: narrowing it by the words inside it (ารพรรณนา by พรรณนา) fetched
+    every letter holding the inner word, and measured slower than pg_trgm (docs/PERFORMANCE.md)."""
     terms = [t for t in query_terms(query.text) if len(t) >= MIN_INDEXED_TERM]
-    return any(_words_required(terms).values()) and words_ready()
+    return bool(terms) and word_hashes(terms) is not None and words_ready()
 
 
 def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int, scan_qs: QuerySet[LetterIndex],
