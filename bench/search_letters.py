@@ -34,12 +34,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 BATCH = 5000
+# Secret letters are sealed as the model seals them, under this master key (stable, so that --reuse opens them).
+BENCH_MASTER_KEY = "c2FyYWJhbi1iZW5jaC1tYXN0ZXIta2V5LTIwMjYtMTE="
 
 
 def _setup(db: str, url: str, var_dir: str, reuse: bool) -> None:
     var = var_dir or tempfile.mkdtemp(prefix=f"saraban-bench-{db}-")
     os.environ["SARABAN_VAR_DIR"] = var
     os.environ["DJANGO_SETTINGS_MODULE"] = "saraban.config.settings"
+    os.environ["SARABAN_MASTER_KEY"] = BENCH_MASTER_KEY
     print(f"{db}: data in {url if db == 'postgres' else var}")
     if db == "postgres" and not reuse:
         name = url.rsplit("/", 1)[1]
@@ -63,6 +66,25 @@ def _words(seed: int) -> tuple[list[str], list[float]]:
     random.Random(seed).shuffle(words)
     words = words[:20000]
     return words, list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
+
+
+def secret_seal(row: dict[str, object], pk: int) -> tuple[str, bytes]:
+    """Seal a secret letter's row in place as ``Letter.save()`` does (masks in the columns, the text in
+    ``sealed_fields`` under its own wrapped key); return its index text (ที่ and parties) and the
+    sealed whole text for the index row, as ``records.services`` writes them."""
+    from saraban.correspondence import sealing
+    from saraban.records.services import METADATA_FIELDS, metadata_text
+    from saraban.records.textnorm import normalize
+
+    data_key, master = sealing.data_key_new(), sealing.key_current()
+    values = {name: str(row.get(name) or "") for name in METADATA_FIELDS}
+    sealed_text = sealing.search_text_seal(data_key, normalize(metadata_text(values)), pk)
+    row["sealed_fields"] = sealing.fields_seal(data_key, {name: str(row.get(name) or "")
+                                                          for name in sealing.SEALED_FIELDS})
+    row["key_wrapped"], row["key_id"] = sealing.data_key_wrap(data_key, master), master.key_id
+    row.update(sealing.MASKS)
+    shown = {name: str(row.get(name) or "") for name in ("reference_no", "subject", "sender_text", "recipient_text")}
+    return normalize(metadata_text(shown)), sealed_text
 
 
 def _generate(n: int, seed: int) -> None:
@@ -95,12 +117,12 @@ def _generate(n: int, seed: int) -> None:
     template = {f.attname: f.get_default() for f in fields}
     template.update(created_at=now, created_by_id=clerk.pk, kind="external")
     index_columns = ["letter_id", "text", "content_text", "direction", "kind", "speed", "secrecy", "letter_date",
-                     "access_keys", "state", "error", "indexed_at"] + (["words"] if pg else [])
+                     "access_keys", "state", "error", "indexed_at", "sealed_text"] + (["words"] if pg else [])
     pool = multiprocessing.Pool() if pg else None  # the dictionary words of each text (records.textwords)
     first = (Letter.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
     def db(value: object) -> object:
-        if pg or value is None or isinstance(value, (int, str)):
+        if pg or value is None or isinstance(value, (int, str, bytes)):
             return value
         if isinstance(value, dt.datetime):
             return value.replace(tzinfo=None).isoformat(" ")
@@ -134,14 +156,18 @@ def _generate(n: int, seed: int) -> None:
                     owner_unit_id=rng.choice(units),
                     letter_date=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
                 )
+                sealed_text: bytes | None = None
+                if row["secrecy"]:
+                    text, sealed_text = secret_seal(row, pk)
+                else:
+                    text = normalize("\n".join(p for p in (row["reference_no"], row["subject"], row["sender_text"],
+                                                           row["body"]) if p))  # as letter_metadata_text
                 letter_rows.append(tuple(db(row[f.attname]) for f in fields))
-                text = normalize("\n".join(p for p in (row["reference_no"], row["subject"], row["sender_text"],
-                                                       row["body"]) if p))  # as letter_metadata_text
                 index_rows.append([db(v) for v in (
                     pk, text, "", row["direction"], row["kind"], row["speed"], row["secrecy"], row["letter_date"],
                     # records.access keys: the owner unit and the creator (no registers or holders here)
                     json.dumps({f"u{row['owner_unit_id']}": 1, f"p{clerk.pk}": 1}),
-                    LetterIndex.State.OK.value, "", now)])
+                    LetterIndex.State.OK.value, "", now, sealed_text)])
             if pool is not None:
                 for index_row, hashes in zip(index_rows, pool.map(text_words, [r[1] for r in index_rows],
                                                                   chunksize=500), strict=True):

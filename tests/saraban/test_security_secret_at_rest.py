@@ -32,6 +32,7 @@ from saraban.outgoing.services import (
 )
 from saraban.receiving.scans import IncomingFile
 from saraban.receiving.services import IncomingFiles, IncomingMetadata, paper_letter_receive
+from saraban.records.models import LetterIndex
 from saraban.records.services import letter_index
 from tests.saraban.conftest import Cast
 
@@ -264,6 +265,10 @@ def test_it_finds_a_secret_letter_by_its_sealed_subject_only_for_cleared_users(c
     assert found(cast.clerk, "ช่องเขาสามยอด") == {letter.pk}  # in the sealed อ้างถึง
     assert found(cast.clerk, "กห 0201/55") == {letter.pk}  # ที่ stays searchable through the index
     assert found(cast.officer, "คลังพัสดุ") == set() and found(cast.officer, "กห 0201/55") == set()
+    index = LetterIndex.objects.get(letter=letter)  # the index row's copy is sealed under the letter's key
+    assert index.sealed_text is not None and "คลังพัสดุ".encode() not in bytes(index.sealed_text)
+    LetterIndex.objects.filter(letter=letter).update(sealed_text=None)  # as indexed before it existed
+    assert found(cast.clerk, "คลังพัสดุ") == {letter.pk}  # read from the letter's sealed fields
     # Cleared, but of a unit the letter has no connection with: the scan of sealed letters skips it.
     cast.officer.clearance = Secrecy.TOP_SECRET
     cast.officer.save(update_fields=["clearance"])
@@ -319,3 +324,24 @@ def test_it_refuses_a_malformed_master_key_and_a_tampered_sealed_file_clearly(ca
     client.force_login(cast.clerk)
     assert client.get(f"/receiving/letter/{letter.pk}/file/{original.pk}/").status_code == 500
     assert not AuditRecord.objects.filter(action="letter.secret_file_opened").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sealed_search_text_moved_to_another_letters_index_row_does_not_match_there(cast: Cast) -> None:
+    """The sealed search text is bound to its letter: copied onto another secret letter's index row it
+    does not open, and that letter is matched on its own sealed fields instead."""
+    from saraban.records.selectors import SearchQuery, letters_search
+
+    letter = _secret_paper_letter(cast)
+    other = Letter.objects.create(direction=Letter.Direction.INCOMING, subject="แผนป้องกันชายแดนด้านตะวันออก",
+                                  secrecy=Secrecy.SECRET, owner_unit=cast.central.unit, created_by=cast.clerk)
+    letter_index(letter=letter)
+    letter_index(letter=other)
+    moved = LetterIndex.objects.get(letter=other).sealed_text
+    LetterIndex.objects.filter(letter=letter).update(sealed_text=moved)
+
+    def found(text: str) -> set[int]:
+        return {x.pk for x in letters_search(user=cast.clerk, query=SearchQuery(text=text))}
+
+    assert found("ป้องกันชายแดน") == {other.pk}
+    assert found("คลังพัสดุ") == {letter.pk}

@@ -25,7 +25,7 @@ from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import rules
 from saraban.records.models import DestructionBatch, DestructionItem, LetterIndex, StorageRecord
 from saraban.records.retention import is_electronic
-from saraban.records.services import index_words_write, letter_metadata_text
+from saraban.records.services import index_words_write, letter_metadata_text, letter_sealed_search_text
 from saraban.records.textnorm import normalize
 
 SURVEY_DAYS = 60  # ข้อ 66: within 60 days after the end of each calendar year
@@ -241,7 +241,8 @@ def destruction_execute(*, actor: User, batch: DestructionBatch, method: str,
         for letter in Letter.objects.filter(pk__in=letter_ids):
             text = normalize(letter_metadata_text(letter))
             LetterIndex.objects.filter(letter=letter).update(
-                text=text, content_text="", state=LetterIndex.State.OK, error="", indexed_at=now)
+                text=text, content_text="", state=LetterIndex.State.OK, error="", indexed_at=now,
+                sealed_text=letter_sealed_search_text(letter))
             index_words_write(letter.pk, text)  # no word of the destroyed content stays findable
         for item in items:
             item.destroyed_at = now

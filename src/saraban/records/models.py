@@ -31,6 +31,9 @@ class LetterIndex(models.Model):
     # Who is connected to the letter under the access rule, as keys (records.access): search
     # matches them against the user's keys in the same query that reads the text.
     access_keys = models.JSONField(default=dict, blank=True)
+    # A secret letter's normalised metadata text, sealed under the letter's own key (correspondence.
+    # sealing): a cleared user's search opens it instead of the letter's sealed fields.
+    sealed_text = models.BinaryField(null=True, blank=True, editable=False)
     state = models.CharField(max_length=8, choices=State.choices, default=State.OK)
     error = models.TextField(blank=True)
     indexed_at = models.DateTimeField()

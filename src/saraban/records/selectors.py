@@ -267,9 +267,10 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     return [merged[i] for i in sorted(merged, reverse=True)[:limit]]
 
 
-# Secret letters' text is sealed at rest, so the index holds only their ที่ and parties. A cleared user's
-# text search also opens, in memory, the newest secret letters they may see (at most this many) and
-# matches the words in their metadata text; their files' content is not searched.
+# Secret letters' text is sealed at rest, so the index holds only their ที่ and parties in the clear and
+# their whole metadata text sealed under the letter's own key. A cleared user's text search also opens,
+# in memory, that text of the newest secret letters they may see (at most this many) and matches the
+# words in it; their files' content is not searched.
 SECRET_SCAN_LIMIT = 2000
 
 
@@ -283,21 +284,37 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int, above
     keys = user_access_keys(user)
     if keys is not None:  # the letters the user may open, by the index rows' visibility keys
         candidates = candidates.filter(access_keys__has_any_keys=keys)
-    ids = candidates.order_by("-letter_id").values("letter_id")[:SECRET_SCAN_LIMIT]
-    # Plain rows, opened here, rather than model instances: only the matches become Letter objects.
-    rows = (Letter.objects.filter(pk__in=ids).order_by("-pk")
-            .values_list("pk", "sealed_fields", "key_wrapped", "key_id", *METADATA_FIELDS))
-    matched: list[int] = []
-    for pk, blob, wrapped, key_id, *values in rows:
-        fields = dict(zip(METADATA_FIELDS, values, strict=True))
+    rows = candidates.order_by("-letter_id").values_list("letter_id", "sealed_text", "letter__key_wrapped",
+                                                         "letter__key_id")[:SECRET_SCAN_LIMIT]
+    texts: dict[int, str] = {}
+    unsealed: list[int] = []
+    masters = sealing.keyring()
+    for pk, blob, wrapped, key_id in rows:  # the index row's sealed text: no letter fields to read
         if blob is not None and wrapped is not None:
-            fields.update(sealing.fields_open(sealing.data_key_unwrap(bytes(wrapped), key_id), bytes(blob)))
-        text = normalize(metadata_text(fields))
-        if all(t in text for t in terms):
-            matched.append(pk)
-            if len(matched) >= limit:
-                break
+            try:
+                data_key = sealing.data_key_unwrap(bytes(wrapped), key_id, masters)
+                texts[pk] = sealing.search_text_open(data_key, bytes(blob), pk)
+                continue
+            except sealing.SealBrokenError:  # not this letter's sealed text: the letter's own fields decide
+                pass
+        unsealed.append(pk)  # also a row indexed before the sealed text existed
+    texts.update(_secret_letters_text(unsealed))
+    matched = [pk for pk in sorted(texts, reverse=True) if all(t in texts[pk] for t in terms)][:limit]
     # Never show a letter the access rule does not allow, whatever the index says.
     allowed = letters_visible_to(user).filter(pk__in=matched).values("pk")
     by_id = Letter.objects.filter(pk__in=allowed).select_related("owner_unit").in_bulk()
     return [by_id[pk] for pk in matched if pk in by_id]
+
+
+def _secret_letters_text(ids: list[int]) -> dict[int, str]:
+    """The normalised metadata text of these secret letters, from their sealed fields (plain rows,
+    opened here, rather than model instances)."""
+    texts: dict[int, str] = {}
+    rows = Letter.objects.filter(pk__in=ids).values_list("pk", "sealed_fields", "key_wrapped", "key_id",
+                                                          *METADATA_FIELDS)
+    for pk, blob, wrapped, key_id, *values in rows:
+        fields = dict(zip(METADATA_FIELDS, values, strict=True))
+        if blob is not None and wrapped is not None:
+            fields.update(sealing.fields_open(sealing.data_key_unwrap(bytes(wrapped), key_id), bytes(blob)))
+        texts[pk] = normalize(metadata_text(fields))
+    return texts

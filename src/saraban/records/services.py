@@ -37,6 +37,15 @@ def metadata_text(values: dict[str, str]) -> str:
     return "\n".join(str(values[name]) for name in METADATA_FIELDS if values.get(name))
 
 
+def letter_sealed_search_text(letter: Letter) -> bytes | None:
+    """A secret letter's whole normalised metadata text, sealed under its own key for its index row;
+    None for other letters (and a secret letter not yet written with its key)."""
+    if not letter.is_secret or not letter.key_wrapped:
+        return None
+    text = normalize(metadata_text({name: getattr(letter, name) for name in METADATA_FIELDS}))
+    return sealing.search_text_seal(letter.data_key(), text, letter.pk)
+
+
 def letter_metadata_text(letter: Letter) -> str:
     """What the index keeps of a letter's metadata. A secret letter's text is sealed at rest, so the
     index keeps only its ที่, parties and the mask (records.selectors searches its text in memory)."""
@@ -110,6 +119,7 @@ def _index_write(letter: Letter, extracted: _Extracted) -> LetterIndex:
                 "secrecy": letter.secrecy,
                 "letter_date": letter.letter_date,
                 "access_keys": letters_access_keys([letter.pk]).get(letter.pk, {}),
+                "sealed_text": letter_sealed_search_text(letter),
                 "state": state,
                 "error": "\n".join(extracted.errors),
                 "indexed_at": timezone.now(),

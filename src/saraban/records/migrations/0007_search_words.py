@@ -60,6 +60,11 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "รายการคำของดัชนีค้นหา", "verbose_name_plural": "รายการคำของดัชนีค้นหา"},
         ),
+        migrations.AddField(
+            model_name="letterindex",
+            name="sealed_text",
+            field=models.BinaryField(blank=True, editable=False, null=True),
+        ),
         migrations.AddIndex(
             model_name="letterindex",
             index=models.Index(condition=models.Q(("secrecy__gte", 1)), fields=["letter"], name="records_idx_secret"),
