@@ -23,10 +23,9 @@ from saraban.correspondence import storage
 from saraban.correspondence.enums import Secrecy
 from saraban.correspondence.models import Letter, LetterFile
 from saraban.records import rules
-from saraban.records.models import DestructionBatch, DestructionItem, LetterIndex, StorageRecord
+from saraban.records.models import DestructionBatch, DestructionItem, StorageRecord
 from saraban.records.retention import is_electronic
-from saraban.records.services import index_words_write, letter_metadata_text, letter_sealed_search_text
-from saraban.records.textnorm import normalize
+from saraban.records.services import letter_index_metadata_only
 
 SURVEY_DAYS = 60  # ข้อ 66: within 60 days after the end of each calendar year
 ARCHIVES_DAYS = 60  # ข้อ 69: no reply within 60 days means the Archives agree
@@ -239,11 +238,7 @@ def destruction_execute(*, actor: User, batch: DestructionBatch, method: str,
             secret.body = ""  # its text is sealed: sealed again without the body
             secret.save(update_fields=["body"])
         for letter in Letter.objects.filter(pk__in=letter_ids):
-            text = normalize(letter_metadata_text(letter))
-            LetterIndex.objects.filter(letter=letter).update(
-                text=text, content_text="", state=LetterIndex.State.OK, error="", indexed_at=now,
-                sealed_text=letter_sealed_search_text(letter))
-            index_words_write(letter.pk, text)  # no word of the destroyed content stays findable
+            letter_index_metadata_only(letter=letter)  # no word of the destroyed content stays findable
         for item in items:
             item.destroyed_at = now
             item.files_removed = per_letter.get(item.record.letter_id, 0)

@@ -185,6 +185,12 @@ def letter_index(*, letter: Letter) -> LetterIndex:
     return _index_write(letter, _extract(letter, ocr=False))
 
 
+def letter_index_metadata_only(*, letter: Letter) -> LetterIndex:
+    """Index a letter's metadata alone, without its files' content (destruction removed the files):
+    every derived column (text, sealed text, words) is written by the one path that writes them."""
+    return _index_write(letter, _Extracted(text="", needs_ocr=False, errors=[]))
+
+
 def letter_index_ocr(*, letter: Letter) -> LetterIndex:
     """Index a letter including OCR of its scanned pages (slow: run from ``index_letters``)."""
     return _index_write(letter, _extract(letter, ocr=True))
