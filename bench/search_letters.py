@@ -68,23 +68,21 @@ def _words(seed: int) -> tuple[list[str], list[float]]:
     return words, list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
 
 
-def secret_seal(row: dict[str, object], pk: int) -> tuple[str, bytes]:
-    """Seal a secret letter's row in place as ``Letter.save()`` does (masks in the columns, the text in
-    ``sealed_fields`` under its own wrapped key); return its index text (ที่ and parties) and the
-    sealed whole text for the index row, as ``records.services`` writes them."""
-    from saraban.correspondence import sealing
-    from saraban.records.services import METADATA_FIELDS, metadata_text
+def secret_seal(row: dict[str, object], pk: int) -> tuple[str, bytes | None]:
+    """Seal a secret letter's row in place through the model (``Letter.seal_for_write``: masks in the
+    columns, the text in ``sealed_fields`` under its own wrapped key); return its index text and sealed
+    search text as ``records.services`` writes them."""
+    from saraban.correspondence.models import Letter
+    from saraban.records.services import letter_metadata_text, letter_sealed_search_text
     from saraban.records.textnorm import normalize
 
-    data_key, master = sealing.data_key_new(), sealing.key_current()
-    values = {name: str(row.get(name) or "") for name in METADATA_FIELDS}
-    sealed_text = sealing.search_text_seal(data_key, normalize(metadata_text(values)), pk)
-    row["sealed_fields"] = sealing.fields_seal(data_key, {name: str(row.get(name) or "")
-                                                          for name in sealing.SEALED_FIELDS})
-    row["key_wrapped"], row["key_id"] = sealing.data_key_wrap(data_key, master), master.key_id
-    row.update(sealing.MASKS)
-    shown = {name: str(row.get(name) or "") for name in ("reference_no", "subject", "sender_text", "recipient_text")}
-    return normalize(metadata_text(shown)), sealed_text
+    letter = Letter(**{**row, "id": pk})
+    letter.data_key()  # a new data key, wrapped with the master key
+    sealed_text = letter_sealed_search_text(letter)
+    text = normalize(letter_metadata_text(letter))
+    letter.seal_for_write()
+    row.update({f.attname: getattr(letter, f.attname) for f in Letter._meta.concrete_fields})
+    return text, sealed_text
 
 
 def _generate(n: int, seed: int) -> None:
