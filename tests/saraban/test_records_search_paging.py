@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saraban.accounts.models import User
@@ -126,3 +127,30 @@ def test_it_finds_the_same_letters_whichever_way_the_older_rows_are_read(
     assert search(cast.auditor, "สัมมนา") == wanted
     assert search(cast.auditor, "สัมมนา", limit=2) == wanted[:2]
     assert search(cast.officer, "สัมมนา") == []
+
+
+@pytest.mark.parametrize(("row_cost", "reads_word_index"), [(0, True), (10**9, False)])
+def test_it_weighs_the_word_index_by_every_letter_holding_the_words_not_by_the_users_share(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, row_cost: int, reads_word_index: bool
+) -> None:
+    """PostgreSQL: a read of the word index fetches every letter holding the words, whoever searches.
+    For an officer who may open a quarter of them, those are counted in the newest rows (the words
+    alone, without the access keys) and weighed against walking on; either way finds the same letters."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the word index is PostgreSQL's (SQLite searches with FTS5)")
+    monkeypatch.setattr(selectors, "RECENT_ROWS_WORDS", 2)
+    monkeypatch.setattr(selectors, "SAMPLE_ROWS", 2)
+    monkeypatch.setattr(selectors, "WORDS_ROW_COST", row_cost)
+    letters = [make_letter(cast, f"ขอเชิญประชุมสัมมนา {n}",
+                           owner_unit=cast.unit_registry.unit if n % 4 == 3 else cast.central.unit)
+               for n in range(12)]
+    mine = [x.pk for x in reversed(letters) if x.owner_unit_id == cast.unit_registry.unit.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert search(cast.officer, "สัมมนา") == mine
+    sqls = [q["sql"] for q in queries.captured_queries]
+    counted = [s for s in sqls if "COUNT(*)" in s and "STRPOS" in s]
+    assert len(counted) == 1 and "access_keys" not in counted[0]
+    assert any("@>" in s for s in sqls) is reads_word_index
+    with CaptureQueriesContext(connection) as queries:  # the auditor's matches are the letters themselves
+        assert len(search(cast.auditor, "สัมมนา", limit=5)) == 5
+    assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries)

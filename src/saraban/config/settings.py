@@ -169,6 +169,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 SARABAN_MASTER_KEY = env_str("SARABAN_MASTER_KEY", "")
 SARABAN_MASTER_KEY_FILE = env_str("SARABAN_MASTER_KEY_FILE", str(VAR_DIR / "master.key"))
 SARABAN_MASTER_KEY_AUTOCREATE = env_bool("SARABAN_MASTER_KEY_AUTOCREATE", True)
+# A cleared user's search keeps the secret letters' search text it opened in memory (records.openedtexts):
+# for this many seconds, at most this many characters per process (0 keeps none).
+SARABAN_SEARCH_OPENED_TTL = env_int("SARABAN_SEARCH_OPENED_TTL", 900)
+SARABAN_SEARCH_OPENED_CHARS = env_int("SARABAN_SEARCH_OPENED_CHARS", 8_000_000)
 SARABAN_MAX_UPLOAD_BYTES = env_int("SARABAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 # Letters: the crest image (a neutral placeholder when empty) and the agency's signing certificate

@@ -140,6 +140,8 @@ def key_by_id(key_id: str, keys: list[MasterKey] | None = None) -> MasterKey:
 
 
 def _seal(key: bytes, data: bytes, aad: bytes) -> bytes:
+    """Nonce, then ciphertext and tag. The nonce is random for every sealing, so the first
+    ``NONCE_BYTES`` of a blob name that one sealing (records.openedtexts keeps opened texts by it)."""
     nonce = os.urandom(NONCE_BYTES)
     return nonce + AESGCM(key).encrypt(nonce, data, aad)
 

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models import BinaryField, BooleanField, Exists, OuterRef, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
+from django.db.models.functions import StrIndex, Substr
 from django.db.models.lookups import GreaterThan
 
 from saraban.accounts.models import User
@@ -20,6 +20,7 @@ from saraban.correspondence.models import Letter, RegisterEntry
 from saraban.correspondence.selectors import letters_visible_to
 from saraban.records.access import user_access_keys
 from saraban.records.models import LetterIndex
+from saraban.records.openedtexts import opened_texts
 from saraban.records.services import METADATA_FIELDS, metadata_text, words_ready
 from saraban.records.textnorm import MIN_INDEXED_TERM, normalize, query_terms
 from saraban.records.textwords import word_hashes
@@ -50,6 +51,7 @@ RECENT_ROWS = 16_000
 WALK_ROWS = 60_000  # PostgreSQL: walk the primary key while the rest is expected within this many rows
 RECENT_ROWS_WORDS = 4_000  # the first walk when the dictionary-word index can take over
 WORDS_ROW_COST = 4  # a row fetched through the word index (a random heap page) costs about this many rows walked
+SAMPLE_ROWS = 4_000  # newest rows in which the matches of the indexed terms alone are counted
 BITMAP_WORK_MEM = "64MB"  # an exact bitmap of every candidate of a million rows
 NO_ID_ABOVE = 2**62
 
@@ -126,11 +128,12 @@ def _words_usable(query: SearchQuery) -> bool:
 
 
 def _pages(qs: QuerySet[LetterIndex], fts: str, limit: int, scan_qs: QuerySet[LetterIndex],
-           words_qs: QuerySet[LetterIndex] | None) -> Iterator[tuple[list[int], int, int]]:
+           words_qs: QuerySet[LetterIndex] | None,
+           terms_qs: QuerySet[LetterIndex] | None = None) -> Iterator[tuple[list[int], int, int]]:
     """Ids of matching index rows, newest first, in pages, each with the id the next page starts
     below (0 when no row is left) and the number of rows read for it."""
     if connection.vendor == "postgresql":
-        yield from _pg_pages(qs, scan_qs, words_qs, limit)
+        yield from _pg_pages(qs, scan_qs, words_qs, limit, terms_qs)
         return
     size = max(FIRST_PAGE, limit)
     before = NO_ID_ABOVE
@@ -172,17 +175,24 @@ def _newest(qs: QuerySet[LetterIndex], low: int, before: int, n: int) -> list[in
 
 
 def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex], words_qs: QuerySet[LetterIndex] | None,
-              limit: int) -> Iterator[tuple[list[int], int, int]]:
+              limit: int, terms_qs: QuerySet[LetterIndex] | None) -> Iterator[tuple[list[int], int, int]]:
     """PostgreSQL: the newest rows are read by the primary key, each tested with strpos; the matches
     found there tell how dense the query is. While the density seen so far says the rest of the
-    results lie within a few rows, keep walking the primary key back (the cost is bounded by the
-    rows walked). Otherwise one read of everything older through a GIN index:
+    results lie within a few rows, and fewer rows than a read of the index would fetch, keep walking
+    the primary key back (the cost is bounded by the rows walked). Otherwise one read of everything
+    older through a GIN index:
 
     - with ``words_qs`` (records.textwords), the rows holding the query's dictionary words: exact
-      for a dictionary word, so the rows fetched are about the matches themselves, and the walk
-      goes on only while it is expected to read fewer rows than that read would fetch;
-    - else the pg_trgm index, which fetches and rechecks every row holding the words' trigrams
-      (100,000+ for some rare words at a million letters), with enough memory for an exact bitmap.
+      for a dictionary word, so the rows it fetches are the letters holding the words;
+    - else the pg_trgm index, which fetches and rechecks every row holding the words' trigrams,
+      with enough memory for an exact bitmap. How many that is cannot be told from the matches (Thai
+      trigrams with vowel and tone marks are common: a five-character fragment with 12 matches in
+      16,000 rows fetched 5,000 rows), so only the walk's length limits the walk.
+
+    What a read of the word index fetches does not depend on who searches: it is every letter holding
+    the words, which the user's visibility keys, short terms and filters then thin out. With
+    ``terms_qs`` (the rows holding the indexed terms alone, when the query has more conditions) those
+    are counted in the newest ``SAMPLE_ROWS``; else they are the matches found.
 
     Not windows of the GIN index: pg_trgm estimates a few dozen rows for most words, so the planner
     does not AND an id range into the bitmap, and each window fetched and rechecked every
@@ -198,9 +208,14 @@ def _pg_pages(qs: QuerySet[LetterIndex], scan_qs: QuerySet[LetterIndex], words_q
     found, walked = len(ids), before - low
     yield ids, (ids[-1] if found == limit else low), found
     before = low
+    density: float | None = None  # of the letters an index read would fetch, per row
     while found < limit and before and found:
         expected = (limit - found) * walked // found  # rows still to walk at the density seen
-        fetched = found * before // walked  # matches older than here: what one GIN read would fetch
+        if density is None:
+            sample = min(SAMPLE_ROWS, walked)
+            density = (found / walked if terms_qs is None or words_qs is None else
+                       terms_qs.filter(letter_id__gte=top + 1 - sample).count() / sample)
+        fetched = density * before  # what one index read of everything older would fetch
         if expected > WALK_ROWS or (words_qs is not None and expected > fetched * WORDS_ROW_COST):
             break
         low = max(before - 2 * max(expected, RECENT_ROWS_WORDS), 0)
@@ -236,12 +251,20 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     qs, fts = _matching(query, user, fts_table=True)
     before = NO_ID_ABOVE
     scanned = 0
-    scan_qs, words_qs = qs, None
+    scan_qs, words_qs, terms_qs = qs, None, None
     if connection.vendor == "postgresql":
         scan_qs = _matching(query, user, fts_table=False, scan=True)[0]
+        long_terms = [t for t in query_terms(query.text) if len(t) >= MIN_INDEXED_TERM]
         if _words_usable(query):
             words_qs = _matching(query, user, fts_table=False, words=True)[0]
-    for page, before, read in _pages(qs, fts, limit, scan_qs, words_qs):
+        # (The clearance is not one: secret letters are a small share of all.)
+        more = (query != SearchQuery(text=query.text) or len(long_terms) < len(query_terms(query.text))
+                or user_access_keys(user) is not None)
+        if words_qs is not None and more:  # conditions besides the indexed terms: count those alone
+            terms_qs = LetterIndex.objects.all()
+            for term in long_terms:
+                terms_qs = terms_qs.filter(_has(term, scan=True))
+    for page, before, read in _pages(qs, fts, limit, scan_qs, words_qs, terms_qs):
         ids.extend(page)
         scanned += read
         if len(ids) >= limit:
@@ -284,26 +307,48 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int, above
     keys = user_access_keys(user)
     if keys is not None:  # the letters the user may open, by the index rows' visibility keys
         candidates = candidates.filter(access_keys__has_any_keys=keys)
-    rows = candidates.order_by("-letter_id").values_list("letter_id", "sealed_text", "letter__key_wrapped",
-                                                         "letter__key_id")[:SECRET_SCAN_LIMIT]
+    # The nonce of each sealed text (its first bytes) names the texts this process has opened already.
+    rows = candidates.order_by("-letter_id").values_list(
+        "letter_id", Substr("sealed_text", 1, sealing.NONCE_BYTES, output_field=BinaryField()))[:SECRET_SCAN_LIMIT]
     texts: dict[int, str] = {}
-    unsealed: list[int] = []
-    masters = sealing.keyring()
-    for pk, blob, wrapped, key_id in rows:  # the index row's sealed text: no letter fields to read
-        if blob is not None and wrapped is not None:
-            try:
-                data_key = sealing.data_key_unwrap(bytes(wrapped), key_id, masters)
-                texts[pk] = sealing.search_text_open(data_key, bytes(blob), pk)
-                continue
-            except sealing.SealBrokenError:  # not this letter's sealed text: the letter's own fields decide
-                pass
-        unsealed.append(pk)  # also a row indexed before the sealed text existed
+    unopened: list[int] = []
+    unsealed: list[int] = []  # rows indexed before the sealed text existed
+    opened_texts.expire()
+    for pk, nonce in rows:
+        text = None if nonce is None else opened_texts.get(pk, bytes(nonce))
+        if text is not None:
+            texts[pk] = text
+        else:
+            (unsealed if nonce is None else unopened).append(pk)
+    texts.update(_secret_texts_open(unopened, unsealed))
     texts.update(_secret_letters_text(unsealed))
     matched = [pk for pk in sorted(texts, reverse=True) if all(t in texts[pk] for t in terms)][:limit]
+    if not matched:
+        return []
     # Never show a letter the access rule does not allow, whatever the index says.
     allowed = letters_visible_to(user).filter(pk__in=matched).values("pk")
     by_id = Letter.objects.filter(pk__in=allowed).select_related("owner_unit").in_bulk()
     return [by_id[pk] for pk in matched if pk in by_id]
+
+
+def _secret_texts_open(ids: list[int], unsealed: list[int]) -> dict[int, str]:
+    """Open the sealed search text of these index rows (kept for the next search, records.openedtexts);
+    a row whose sealed text does not open for it joins ``unsealed``: the letter's own fields decide."""
+    texts: dict[int, str] = {}
+    masters = sealing.keyring() if ids else []
+    rows = LetterIndex.objects.filter(letter_id__in=ids).values_list("letter_id", "sealed_text",
+                                                                     "letter__key_wrapped", "letter__key_id")
+    for pk, blob, wrapped, key_id in rows:
+        if blob is not None and wrapped is not None:
+            try:
+                data_key = sealing.data_key_unwrap(bytes(wrapped), key_id, masters)
+                texts[pk] = sealing.search_text_open(data_key, bytes(blob), pk)
+                opened_texts.put(pk, bytes(blob[:sealing.NONCE_BYTES]), texts[pk])
+                continue
+            except sealing.SealBrokenError:  # not this letter's sealed text
+                pass
+        unsealed.append(pk)
+    return texts
 
 
 def _secret_letters_text(ids: list[int]) -> dict[int, str]:
