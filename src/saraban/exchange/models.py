@@ -86,6 +86,9 @@ class HubInbound(models.Model):
     accept_department = models.CharField("รหัสหน่วยงานผู้รับ", max_length=32)
     wire_reference = models.CharField("ที่", max_length=255, blank=True)
     wire_subject = models.CharField("เรื่อง (ตามที่ส่งมา)", max_length=1000, blank=True)
+    # A notifier's reason (Description), kept with its AcceptID (wire_reference) so that one pulled before
+    # our send was recorded can still be applied when it is.
+    wire_description = models.CharField("เหตุผล (ตามที่ส่งมา)", max_length=1000, blank=True)
     correspondence_date = models.DateField("ลงวันที่", null=True, blank=True)
     encrypted = models.BooleanField("เข้ารหัสถึงเรา", default=False)
     state = models.CharField("สถานะ", max_length=16, choices=State.choices)

@@ -171,6 +171,7 @@ def _mark_sent(line: HubOutbound, response: m.OutboundResponse, *, encrypted: bo
                                  "process_id", "encrypted"])
         if line.delivery_id is not None:
             delivery_record_outcome(delivery_id=line.delivery_id, state=Delivery.State.SENT)
+            _notifiers_early_apply(line)
         if line.receipt_id is not None:
             receipt_result_record_outcome(receipt_id=line.receipt_id, sent=True, attempts=line.attempts)
         audit_record(actor=None, action="exchange.sent", obj=_obj_of(line),
@@ -327,24 +328,42 @@ _FINAL_DELIVERY_STATES = (Delivery.State.ACCEPTED, Delivery.State.REJECTED)
 def _notifier_apply(item: m.InboundItem, notifier: m.Notifier, evidence: bytes) -> HubInbound:
     line = (HubOutbound.objects.select_related("delivery__letter")
             .filter(kind=HubOutbound.Kind.LETTER, hub_letter_id=notifier.letter_id).first())
-    state = _NOTIFIER_STATE.get(notifier.kind)
-    if line is None or line.delivery is None or state is None:
-        row = _inbound(item, evidence, state=HubInbound.State.IGNORED, reason="ไม่ตรงกับหนังสือที่ส่งจากระบบนี้",
-                       correspondence_date=notifier.correspondence_date, subject=notifier.subject)
-        row.save()
-        return row
-    row = _inbound(item, evidence, state=HubInbound.State.APPLIED, correspondence_date=notifier.correspondence_date,
-                   subject=notifier.subject)
+    known = line is not None and line.delivery is not None and notifier.kind in _NOTIFIER_STATE
+    # Not (yet) ours: kept as ignored; if our send of that letter is recorded later (we died after the hub
+    # took it, and the receiver answered before we sent again), _notifiers_early_apply applies it then.
+    row = _inbound(item, evidence, state=HubInbound.State.APPLIED if known else HubInbound.State.IGNORED,
+                   reason="" if known else "ไม่ตรงกับหนังสือที่ส่งจากระบบนี้",
+                   correspondence_date=notifier.correspondence_date, subject=notifier.subject,
+                   reference=notifier.accept_id or "")
+    row.wire_description = (notifier.description or "")[:1000]
     row.save()
-    current = line.delivery.state
-    if not (state == Delivery.State.DELIVERED and current in _FINAL_DELIVERY_STATES):
-        reason = ""
-        if state == Delivery.State.REJECTED:
-            label = "ผู้รับแจ้งว่าหนังสือไม่ถูกต้อง" if notifier.kind == m.ItemType.INVALID else "ผู้รับปฏิเสธการรับ"
-            reason = f"{label}: {notifier.description or '-'}"
-        delivery_record_outcome(delivery_id=line.delivery.pk, state=state, receive_number=notifier.accept_id or "",
-                                reason=reason)
+    if known:
+        assert line is not None and line.delivery is not None
+        _notifier_outcome(line.delivery.pk, notifier.kind, notifier.accept_id or "", notifier.description or "")
     return row
+
+
+def _notifier_outcome(delivery_id: int, kind: m.ItemType, accept_id: str, description: str) -> None:
+    state = _NOTIFIER_STATE[kind]
+    current = Delivery.objects.values_list("state", flat=True).get(pk=delivery_id)
+    if state == Delivery.State.DELIVERED and current in _FINAL_DELIVERY_STATES:
+        return
+    reason = ""
+    if state == Delivery.State.REJECTED:
+        label = "ผู้รับแจ้งว่าหนังสือไม่ถูกต้อง" if kind == m.ItemType.INVALID else "ผู้รับปฏิเสธการรับ"
+        reason = f"{label}: {description or '-'}"
+    delivery_record_outcome(delivery_id=delivery_id, state=state, receive_number=accept_id, reason=reason)
+
+
+def _notifiers_early_apply(line: HubOutbound) -> None:
+    """Notifiers about this letter pulled before its send was recorded, applied in the order pulled."""
+    early = HubInbound.objects.filter(hub_letter_id=line.hub_letter_id, state=HubInbound.State.IGNORED,
+                                      item_type__in=[k.value for k in _NOTIFIER_STATE]).order_by("pulled_at", "pk")
+    for row in early:
+        assert line.delivery_id is not None
+        _notifier_outcome(line.delivery_id, m.ItemType(row.item_type), row.wire_reference, row.wire_description)
+        row.state, row.reason = HubInbound.State.APPLIED, "ได้รับก่อนบันทึกการส่ง ใช้เมื่อบันทึกการส่งแล้ว"
+        row.save(update_fields=["state", "reason"])
 
 
 def inbound_item_store(*, item: m.InboundItem, evidence: bytes) -> tuple[HubInbound, bool]:
