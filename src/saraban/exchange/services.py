@@ -171,7 +171,7 @@ def _mark_sent(line: HubOutbound, response: m.OutboundResponse, *, encrypted: bo
                                  "process_id", "encrypted"])
         if line.delivery_id is not None:
             delivery_record_outcome(delivery_id=line.delivery_id, state=Delivery.State.SENT)
-            _notifiers_early_apply(line)
+            _notifiers_early_apply(line.hub_letter_id, line.delivery_id)
         if line.receipt_id is not None:
             receipt_result_record_outcome(receipt_id=line.receipt_id, sent=True, attempts=line.attempts)
         audit_record(actor=None, action="exchange.sent", obj=_obj_of(line),
@@ -355,13 +355,12 @@ def _notifier_outcome(delivery_id: int, kind: m.ItemType, accept_id: str, descri
     delivery_record_outcome(delivery_id=delivery_id, state=state, receive_number=accept_id, reason=reason)
 
 
-def _notifiers_early_apply(line: HubOutbound) -> None:
+def _notifiers_early_apply(hub_letter_id: str, delivery_id: int) -> None:
     """Notifiers about this letter pulled before its send was recorded, applied in the order pulled."""
-    early = HubInbound.objects.filter(hub_letter_id=line.hub_letter_id, state=HubInbound.State.IGNORED,
+    early = HubInbound.objects.filter(hub_letter_id=hub_letter_id, state=HubInbound.State.IGNORED,
                                       item_type__in=[k.value for k in _NOTIFIER_STATE]).order_by("pulled_at", "pk")
     for row in early:
-        assert line.delivery_id is not None
-        _notifier_outcome(line.delivery_id, m.ItemType(row.item_type), row.wire_reference, row.wire_description)
+        _notifier_outcome(delivery_id, m.ItemType(row.item_type), row.wire_reference, row.wire_description)
         row.state, row.reason = HubInbound.State.APPLIED, "ได้รับก่อนบันทึกการส่ง ใช้เมื่อบันทึกการส่งแล้ว"
         row.save(update_fields=["state", "reason"])
 

@@ -32,6 +32,7 @@ class OpenedTexts:
         self._lock = threading.Lock()
         self._texts: OrderedDict[int, tuple[bytes, str, float]] = OrderedDict()
         self._chars = 0
+        self._swept = time.monotonic()
 
     def get(self, letter_id: int, nonce: bytes) -> str | None:
         """The text opened from the blob with this nonce, or None (not kept, expired, another blob)."""
@@ -57,10 +58,14 @@ class OpenedTexts:
             while self._chars > limit:
                 self._drop(next(iter(self._texts)))
 
-    def expire(self) -> int:
-        """Forget the expired texts now (a search does this on its way); returns how many."""
+    def expire(self, *, every: float = 0.0) -> int:
+        """Forget the expired texts now, or (``every``: a search on its way) if the last sweep is at
+        least that many seconds old; returns how many."""
         now = time.monotonic()
+        if now - self._swept < every:
+            return 0
         with self._lock:
+            self._swept = now
             old = [pk for pk, (_, _, expires) in self._texts.items() if expires < now]
             for pk in old:
                 self._drop(pk)

@@ -254,16 +254,17 @@ def letters_search(*, user: User, query: SearchQuery, limit: int = 50) -> list[L
     scan_qs, words_qs, terms_qs = qs, None, None
     if connection.vendor == "postgresql":
         scan_qs = _matching(query, user, fts_table=False, scan=True)[0]
-        long_terms = [t for t in query_terms(query.text) if len(t) >= MIN_INDEXED_TERM]
         if _words_usable(query):
             words_qs = _matching(query, user, fts_table=False, words=True)[0]
-        # (The clearance is not one: secret letters are a small share of all.)
-        more = (query != SearchQuery(text=query.text) or len(long_terms) < len(query_terms(query.text))
-                or user_access_keys(user) is not None)
-        if words_qs is not None and more:  # conditions besides the indexed terms: count those alone
-            terms_qs = LetterIndex.objects.all()
-            for term in long_terms:
-                terms_qs = terms_qs.filter(_has(term, scan=True))
+            terms = query_terms(query.text)
+            long_terms = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
+            # Conditions besides the indexed terms: count the terms alone (the clearance is not one:
+            # secret letters are a small share of all).
+            if (query != SearchQuery(text=query.text) or len(long_terms) < len(terms)
+                    or user_access_keys(user) is not None):
+                terms_qs = LetterIndex.objects.all()
+                for term in long_terms:
+                    terms_qs = terms_qs.filter(_has(term, scan=True))
     for page, before, read in _pages(qs, fts, limit, scan_qs, words_qs, terms_qs):
         ids.extend(page)
         scanned += read
@@ -313,14 +314,16 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int, above
     texts: dict[int, str] = {}
     unopened: list[int] = []
     unsealed: list[int] = []  # rows indexed before the sealed text existed
-    opened_texts.expire()
+    opened_texts.expire(every=60)  # a look at every kept text, once a minute at most
     for pk, nonce in rows:
         text = None if nonce is None else opened_texts.get(pk, bytes(nonce))
         if text is not None:
             texts[pk] = text
         else:
             (unsealed if nonce is None else unopened).append(pk)
-    texts.update(_secret_texts_open(unopened, unsealed))
+    texts.update(_secret_texts_open(unopened))
+    # A sealed text that does not open for its row: the letter's own fields decide.
+    unsealed += [pk for pk in unopened if pk not in texts]
     texts.update(_secret_letters_text(unsealed))
     matched = [pk for pk in sorted(texts, reverse=True) if all(t in texts[pk] for t in terms)][:limit]
     if not matched:
@@ -331,9 +334,9 @@ def secret_letters_matching(*, user: User, query: SearchQuery, limit: int, above
     return [by_id[pk] for pk in matched if pk in by_id]
 
 
-def _secret_texts_open(ids: list[int], unsealed: list[int]) -> dict[int, str]:
-    """Open the sealed search text of these index rows (kept for the next search, records.openedtexts);
-    a row whose sealed text does not open for it joins ``unsealed``: the letter's own fields decide."""
+def _secret_texts_open(ids: list[int]) -> dict[int, str]:
+    """The sealed search text of these index rows that opens for its row (kept for the next search,
+    records.openedtexts)."""
     texts: dict[int, str] = {}
     masters = sealing.keyring() if ids else []
     rows = LetterIndex.objects.filter(letter_id__in=ids).values_list("letter_id", "sealed_text",
@@ -343,11 +346,9 @@ def _secret_texts_open(ids: list[int], unsealed: list[int]) -> dict[int, str]:
             try:
                 data_key = sealing.data_key_unwrap(bytes(wrapped), key_id, masters)
                 texts[pk] = sealing.search_text_open(data_key, bytes(blob), pk)
-                opened_texts.put(pk, bytes(blob[:sealing.NONCE_BYTES]), texts[pk])
-                continue
             except sealing.SealBrokenError:  # not this letter's sealed text
-                pass
-        unsealed.append(pk)
+                continue
+            opened_texts.put(pk, bytes(blob[:sealing.NONCE_BYTES]), texts[pk])
     return texts
 
 
